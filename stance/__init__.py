@@ -1,0 +1,48 @@
+"""stance: who stands where on China, Russia and Taiwan, from news and diplomatic text.
+
+The public interface is listed in ``__all__``. Submodules are imported on first use, so
+``import stance`` stays fast and does not load scikit-learn or pandas until they are needed.
+
+Examples
+--------
+>>> import stance
+>>> [m.code for m in stance.find_actors("Beijing warned Taipei.")]
+['CHN', 'TWN']
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+
+#: public name -> submodule that defines it
+_EXPORTS = {
+    "Mention": "actors",
+    "Gazetteer": "actors",
+    "find_actors": "actors",
+    "load_gazetteer": "actors",
+    "Sentence": "text",
+    "normalize": "text",
+    "split_sentences": "text",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .actors import Gazetteer, Mention, find_actors, load_gazetteer
+    from .text import Sentence, normalize, split_sentences
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stance' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,250 @@
+"""Tests for stance.actors: the gazetteer and find_actors."""
+
+from __future__ import annotations
+
+import csv
+import math
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stance import find_actors, load_gazetteer
+from stance.actors import Gazetteer, Mention
+
+PHRASES = Path(__file__).parent / "data" / "actor_phrases.tsv"
+
+
+def codes(text: str, **kw) -> list[str]:
+    return [m.code for m in find_actors(text, **kw)]
+
+
+def _phrase_rows() -> list[dict[str, str]]:
+    with PHRASES.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+PHRASE_ROWS = _phrase_rows()
+
+
+def test_phrase_table_is_large_and_varied() -> None:
+    assert len(PHRASE_ROWS) >= 300
+    cats = {r["category"] for r in PHRASE_ROWS}
+    assert {"caps", "lowercase", "possessive", "compound", "place", "leader"} <= cats
+
+
+@pytest.mark.parametrize("row", PHRASE_ROWS, ids=[r["phrase"][:50] for r in PHRASE_ROWS])
+def test_phrase_table(row: dict[str, str]) -> None:
+    as_of = row["as_of"] or "2026-06-01"
+    assert codes(row["phrase"], as_of=as_of) == row["codes"].split()
+
+
+# --- the cases named in the issue, one test each ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Chinese ships patrol the South China Sea.", ["CHN"]),
+        ("Tensions rose in the East China Sea.", []),
+        ("A destroyer sailed through the Taiwan Strait.", []),
+        ("The Republic of China marked its national day.", ["TWN"]),
+        ("The People's Republic of China marked its national day.", ["CHN"]),
+        ("The People\u2019s Republic of China protested.", ["CHN"]),
+        ("North Korea fired a missile toward South Korea.", ["PRK", "KOR"]),
+        ("The Democratic Republic of the Congo and the Republic of the Congo signed a pact.",
+         ["COD", "COG"]),
+        ("Congo-Brazzaville and the DRC", ["COG", "COD"]),
+        ("The governor of Georgia signed the bill.", []),
+        ("Voters in Atlanta, Georgia, went to the polls.", []),
+        ("Georgia and Russia fought a war in 2008.", ["GEO", "RUS"]),
+        ("Students in Moscow, Idaho, held a vigil.", []),
+        ("Moscow rejected the proposal.", ["RUS"]),
+        ("Michael Jordan won six titles.", []),
+        ("Jordan closed its border with Syria.", ["JOR", "SYR"]),
+        ("we ate roast turkey at thanksgiving", []),
+        ("Turkey and Greece held talks.", ["TUR", "GRC"]),
+        ("turkey condemns russia over strikes", ["TUR", "RUS"]),
+        ("She collects fine china and silver.", []),
+        ("Niger and Nigeria share a long border.", ["NER", "NGA"]),
+        ("Guinea, Guinea-Bissau, Equatorial Guinea and Papua New Guinea", ["GIN", "GNB", "GNQ", "PNG"]),
+        ("Dominica and the Dominican Republic", ["DMA", "DOM"]),
+        ("Sudan and South Sudan agreed on oil fees.", ["SDN", "SSD"]),
+    ],
+)
+def test_named_regressions(text: str, expected: list[str]) -> None:
+    assert codes(text) == expected
+
+
+def test_issue_examples() -> None:
+    assert codes("Beijing and the Kremlin") == ["CHN", "RUS"]
+    assert codes("Kishida met Biden", as_of="2023-05-01") == ["JPN", "USA"]
+    assert codes("Sino-Russian ties") == ["CHN", "RUS"]
+    assert codes("Britain's navy") == ["GBR"]
+    assert codes("Japan\u2019s first") == ["JPN"]
+    assert codes("CHINA WARNS US") == ["CHN", "USA"]
+    assert codes("russia expels estonian diplomat") == ["RUS", "EST"]
+
+
+def test_us_pronoun_is_not_usa() -> None:
+    assert codes("china warns us about taiwan") == ["CHN", "TWN"]
+    assert codes("Let us hope Beijing listens.") == ["CHN"]
+    assert codes("The US and the U.S.A. and the U.S.") == ["USA", "USA", "USA"]
+
+
+def test_mention_fields() -> None:
+    text = "Britain\u2019s envoy met officials in Beijing."
+    m = find_actors(text)
+    assert m[0] == Mention("GBR", m[0].name, "country", "Britain", 0, 7, "name", True)
+    assert m[1].code == "CHN" and m[1].via == "capital" and not m[1].possessive
+    assert m[1].name == "China"
+    assert text[m[1].start:m[1].end] == m[1].text == "Beijing"
+    org = find_actors("NATO allies met.")[0]
+    assert (org.code, org.kind, org.via) == ("NATO", "organisation", "organisation")
+
+
+def test_plural_possessive() -> None:
+    m = find_actors("the Philippines' coast guard")[0]
+    assert m.code == "PHL" and m.possessive and m.text == "Philippines"
+
+
+def test_seats_and_metonyms() -> None:
+    assert [(m.code, m.via) for m in find_actors("the White House and Zhongnanhai")] == [
+        ("USA", "seat"), ("CHN", "seat")]
+    assert codes("Kyiv and Kiev") == ["UKR", "UKR"]
+    assert codes("Downing Street and the Elysee") == ["GBR", "FRA"]
+
+
+def test_leader_terms_and_as_of() -> None:
+    m = find_actors("Abe met Putin.", as_of="2016-12-15")
+    assert [x.code for x in m] == ["JPN", "RUS"]
+    assert m[0].person == "Shinzo Abe" and m[0].former is False and m[0].via == "leader"
+    later = find_actors("Abe met Putin.", as_of="2024-01-01")
+    assert later[0].code == "JPN" and later[0].former is True
+    assert later[1].former is False
+
+
+def test_as_of_picks_office_holder() -> None:
+    m = find_actors("Medvedev spoke.", as_of="2010-01-01")[0]
+    assert (m.code, m.office, m.former) == ("RUS", "head_of_state", False)
+    m = find_actors("Medvedev spoke.", as_of="2015-01-01")[0]
+    assert (m.code, m.office, m.former) == ("RUS", "head_of_government", False)
+
+
+def test_as_of_types() -> None:
+    import datetime as dt
+
+    for as_of in ("2015-01-01", dt.date(2015, 1, 1), dt.datetime(2015, 1, 1, 12)):
+        assert codes("Putin spoke.", as_of=as_of) == ["RUS"]
+    with pytest.raises(ValueError, match="as_of"):
+        find_actors("Putin", as_of="yesterday")
+    with pytest.raises(TypeError, match="as_of"):
+        find_actors("Putin", as_of=2015)
+
+
+@pytest.mark.parametrize("bad", [None, math.nan, b"China", 42, 1.5])
+def test_bad_input(bad: object) -> None:
+    with pytest.raises(TypeError, match="text must be a str"):
+        find_actors(bad)  # type: ignore[arg-type]
+
+
+def test_empty_text() -> None:
+    assert find_actors("") == []
+    assert find_actors("   \n ") == []
+
+
+# --- user aliases ---------------------------------------------------------------------------
+
+
+def test_user_aliases_from_dict_add_and_override() -> None:
+    gaz = load_gazetteer({"Hermit Kingdom": "PRK", "Brussels": "BEL", "Chinatown": None})
+    assert codes("The Hermit Kingdom tested a rocket.", gazetteer=gaz) == ["PRK"]
+    assert codes("Brussels hosted the talks.", gazetteer=gaz) == ["BEL"]
+    # the package gazetteer is unchanged
+    assert codes("The Hermit Kingdom tested a rocket.") == []
+
+
+def test_user_aliases_from_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.tsv"
+    path.write_text("alias\tcode\tvia\nthe Blue House\tKOR\tseat\n", encoding="utf-8")
+    gaz = load_gazetteer(path)
+    m = find_actors("A spokesman for the Blue House said.", gazetteer=gaz)
+    assert [(x.code, x.via) for x in m] == [("KOR", "seat")]
+    csv_path = tmp_path / "mine.csv"
+    csv_path.write_text("alias,code\nPyongyang regime,PRK\n", encoding="utf-8")
+    assert codes("The Pyongyang regime fired.", gazetteer=load_gazetteer(csv_path)) == ["PRK"]
+
+
+def test_user_aliases_errors_name_the_problem(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown actor code 'XYZ'"):
+        load_gazetteer({"Freedonia": "XYZ"})
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("name\tcountry\nX\tPRK\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.tsv.*'alias' and 'code'"):
+        load_gazetteer(bad)
+    with pytest.raises(ValueError, match="cannot read"):
+        load_gazetteer(tmp_path / "missing.tsv")
+    rows = tmp_path / "rows.tsv"
+    rows.write_text("alias\tcode\nFine\tFRA\n\tFRA\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rows\.tsv, row 2: empty alias"):
+        load_gazetteer(rows)
+
+
+def test_user_actor() -> None:
+    gaz = load_gazetteer({"Freedonia": "FRD"}, [{"code": "FRD", "kind": "country",
+                                                "name": "Freedonia"}])
+    m = find_actors("Freedonia declared war.", gazetteer=gaz)
+    assert [(x.code, x.name) for x in m] == [("FRD", "Freedonia")]
+
+
+# --- invariants -------------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_offsets_slice_arbitrary_unicode(text: str) -> None:
+    for m in find_actors(text):
+        assert text[m.start:m.end] == m.text
+        assert m.code
+
+
+NEWSY = st.lists(st.sampled_from(
+    ["China", "CHINA", "china", "Beijing", "\u2019s", "'s", " ", "\n", "Sino", "-", "Russian",
+     "South", "Sea", "Taiwan", "Strait", "U.S.", "US", "us", "Turkey", "turkey", "the", "Kremlin",
+     "Putin", "\u0130", "\u00df", "Georgia", "Guinea", "Papua New", ".", "\u00a0", "\u2013"]),
+    max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NEWSY)
+def test_offsets_slice_newsy_text(text: str) -> None:
+    last = 0
+    for m in find_actors(text):
+        assert text[m.start:m.end] == m.text
+        assert m.start >= last
+        last = m.end
+
+
+def test_linear_time_on_large_document() -> None:
+    unit = ("Beijing warned Washington on Tuesday over arms sales to Taiwan, while the Kremlin "
+            "said Sino-Russian ties were strong and turkey prices rose in Georgia's capital. ")
+    small = unit * 2_000
+    big = unit * 8_000
+    gaz = Gazetteer.default()
+    gaz.find("warm up")
+    t0 = time.perf_counter()
+    n_small = len(gaz.find(small))
+    t1 = time.perf_counter()
+    n_big = len(gaz.find(big))
+    t2 = time.perf_counter()
+    assert n_big == 4 * n_small
+    assert (t2 - t1) < 8 * (t1 - t0) + 0.5
+
+
+def test_pathological_input_does_not_backtrack() -> None:
+    text = ("People's Republic of " * 5000) + "South China " * 5000 + "a" * 100_000
+    t0 = time.perf_counter()
+    find_actors(text)
+    assert time.perf_counter() - t0 < 10
