@@ -26,16 +26,46 @@ _EXPORTS = {
     "Sentence": "text",
     "normalize": "text",
     "split_sentences": "text",
+    "StanceModel": "model",
+    "Evaluation": "model",
+    "build_pipeline": "model",
+    "default_corpus": "model",
+    "evaluate": "model",
+    "explain": "model",
+    "load_model": "model",
+    "train": "model",
+    "analyze": "analysis",
+    "analyze_files": "analysis",
+    "profile": "profiles",
+    "profile_table": "profiles",
+    "compare": "profiles",
+    "sample_for_annotation": "annotation",
 }
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+__all__ = ["__version__", "plots", *sorted(_EXPORTS)]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from . import plots
     from .actors import Gazetteer, Mention, find_actors, load_gazetteer
+    from .analysis import analyze, analyze_files
+    from .annotation import sample_for_annotation
+    from .model import (
+        Evaluation,
+        StanceModel,
+        build_pipeline,
+        default_corpus,
+        evaluate,
+        explain,
+        load_model,
+        train,
+    )
+    from .profiles import compare, profile, profile_table
     from .text import Sentence, normalize, split_sentences
 
 
 def __getattr__(name: str) -> Any:
+    if name == "plots":
+        return importlib.import_module(".plots", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'stance' has no attribute {name!r}")

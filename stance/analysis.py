@@ -1,0 +1,402 @@
+"""Corpus analysis: one row per (document, sentence, holder, target) with stance probabilities.
+
+:func:`analyze` splits each document into sentences, finds the actors of each sentence (leaders
+resolved with the document's date), keeps the sentences that mention a target, decides the holders
+of a stance toward each target (:mod:`stance.attribution`) and classifies every (sentence, holder,
+target) row in one batch (:mod:`stance.model`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import warnings
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._checks import check_text
+from .actors import Gazetteer
+from .features import _window, sentiment
+from .text import split_sentences
+
+__all__ = ["ROW_COLUMNS", "analyze", "analyze_files", "analyze_frame"]
+
+DEFAULT_TARGETS = ("CHN", "RUS", "TWN")
+
+#: Columns of the frame :func:`analyze` returns, in order.
+ROW_COLUMNS = [
+    "doc_id", "sentence_id", "start", "end", "sentence", "holder", "holder_name", "holder_p",
+    "target", "stance", "p_oppose", "p_neutral", "p_support", "score", "sentiment",
+    "date", "source", "speaker",
+]
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return value is pd.NaT
+
+
+def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
+             speaker_col: str | None, source_col: str | None,
+             positions: Sequence[Any] | None = None) -> pd.DataFrame:
+    """Normalise the ``docs`` argument to a frame with doc_id, text, date, speaker, source."""
+    if isinstance(docs, str):
+        frame = pd.DataFrame({text_col: [docs]})
+    elif isinstance(docs, pd.Series):
+        frame = docs.to_frame(text_col)
+    elif isinstance(docs, pd.DataFrame):
+        frame = docs
+    elif isinstance(docs, (bytes, bytearray)) or not isinstance(docs, Iterable):
+        check_text(docs, "docs")  # raises the common TypeError
+        raise AssertionError  # pragma: no cover
+    else:
+        frame = pd.DataFrame({text_col: list(docs)})
+    for arg, col in (("text_col", text_col), ("id_col", id_col), ("date_col", date_col),
+                     ("speaker_col", speaker_col), ("source_col", source_col)):
+        if col is not None and col not in frame.columns:
+            raise ValueError(f"{arg}={col!r} is not a column of docs; columns are "
+                             f"{list(frame.columns)}")
+    texts = frame[text_col].tolist()
+    bad = [i for i, (idx, t) in enumerate(zip(frame.index, texts))
+           if not isinstance(t, str) and not _missing(t)]
+    if bad:
+        first = bad[0]
+        raise TypeError(f"docs: column {text_col!r} must hold text; row {frame.index[first]} holds "
+                        f"{type(texts[first]).__name__} {texts[first]!r}"
+                        + (f" (and {len(bad) - 1} more rows)" if len(bad) > 1 else ""))
+    missing = [frame.index[i] for i, t in enumerate(texts) if _missing(t)]
+    if missing:
+        shown = ", ".join(str(i) for i in missing[:10])
+        warnings.warn(f"docs: {len(missing)} row(s) with no text were skipped (rows {shown}"
+                      f"{' ...' if len(missing) > 10 else ''})", stacklevel=3)
+    out = pd.DataFrame({
+        "doc_id": frame[id_col].tolist() if id_col else (
+            list(positions) if positions is not None else list(range(len(frame)))),
+        "text": ["" if _missing(t) else t for t in texts],
+    })
+    if date_col:
+        dates = pd.to_datetime(frame[date_col], errors="coerce")
+        bad_dates = [frame.index[i] for i, (raw, d) in enumerate(zip(frame[date_col], dates))
+                     if pd.isna(d) and not _missing(raw) and str(raw).strip()]
+        if bad_dates:
+            raise ValueError(f"docs: column {date_col!r} has values that are not dates in rows "
+                             f"{', '.join(str(i) for i in bad_dates[:10])}")
+        out["date"] = dates.to_numpy()
+    else:
+        out["date"] = pd.NaT
+    out["source"] = frame[source_col].tolist() if source_col else None
+    out["speaker"] = [("" if _missing(s) else str(s).strip()) for s in frame[speaker_col]] \
+        if speaker_col else ""
+    return out
+
+
+def _sentence_rows(doc: tuple, targets: frozenset[str], holders_pipe: Any, gazetteer: Gazetteer
+                   ) -> list[dict[str, Any]]:
+    from .attribution import predict_holders
+
+    doc_id, text, date, source, speaker = doc
+    as_of = None if _missing(date) else pd.Timestamp(date).date()
+    rows: list[dict[str, Any]] = []
+    for k, sent in enumerate(split_sentences(text)):
+        mentions = gazetteer.find(sent.text, as_of)
+        present = [c for c in dict.fromkeys(m.code for m in mentions) if c in targets]
+        if not present:
+            continue
+        for target in present:
+            holders = predict_holders(holders_pipe, sent.text, target, speaker, mentions) \
+                if holders_pipe is not None else []
+            for holder, p in holders or [("", float("nan"))]:
+                rows.append({"doc_id": doc_id, "sentence_id": k, "start": sent.start,
+                             "end": sent.end, "sentence": sent.text, "holder": holder,
+                             "holder_p": p, "target": target, "date": date, "source": source,
+                             "speaker": speaker})
+    return rows
+
+
+def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
+                  progress: bool = False) -> pd.DataFrame:
+    """Analyse normalised documents (columns doc_id, text, date, source, speaker) in one process."""
+    gazetteer = Gazetteer.default()
+    holders_pipe = getattr(model, "holders", None)
+    target_set = frozenset(targets)
+    records: list[dict[str, Any]] = []
+    iterator: Iterable = docs.itertuples(index=False, name=None)
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(iterator, total=len(docs), desc="analysing", unit="doc")
+    for doc in iterator:
+        records.extend(_sentence_rows(doc, target_set, holders_pipe, gazetteer))
+    return _classify(records, model, gazetteer)
+
+
+def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -> pd.DataFrame:
+    if not records:
+        return _empty_rows()
+    frame = pd.DataFrame.from_records(records)
+    X = pd.DataFrame({"text": frame["sentence"], "holder": frame["holder"],
+                      "target": frame["target"]})
+    proba = model.predict_proba(X)
+    classes = list(model.classes_)
+    for label in ("oppose", "neutral", "support"):
+        frame[f"p_{label}"] = proba[:, classes.index(label)]
+    frame["stance"] = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
+    frame["score"] = frame["p_support"] - frame["p_oppose"]
+    frame["holder_name"] = [gazetteer.name(h) if h else "" for h in frame["holder"]]
+    frame["sentiment"] = [sentiment(_window(s, t, 6))[0]
+                          for s, t in zip(frame["sentence"], frame["target"])]
+    return frame[ROW_COLUMNS]
+
+
+def _empty_rows() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS})
+    for c in ("start", "end", "sentence_id"):
+        frame[c] = frame[c].astype("int64")
+    for c in ("holder_p", "p_oppose", "p_neutral", "p_support", "score", "sentiment"):
+        frame[c] = frame[c].astype("float64")
+    return frame
+
+
+def analyze(
+    docs: Any,
+    *,
+    model: Any = None,
+    targets: Sequence[str] = DEFAULT_TARGETS,
+    text_col: str = "text",
+    id_col: str | None = None,
+    date_col: str | None = None,
+    speaker_col: str | None = None,
+    source_col: str | None = None,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Find who stands where toward the targets, sentence by sentence.
+
+    Parameters
+    ----------
+    docs : str, iterable of str, Series or DataFrame
+        The documents. Rows whose text is missing (None, NaN) are skipped with a warning that names
+        them; other non-text values raise a ``TypeError``.
+    model : StanceModel, optional
+        Defaults to :func:`stance.load_model`.
+    targets : sequence of str, default ("CHN", "RUS", "TWN")
+        Actor codes to find stances toward; any code of the gazetteer works.
+    text_col, id_col, date_col, speaker_col, source_col : str, optional
+        Columns of a DataFrame ``docs``. ``id_col`` gives ``doc_id`` (else the row position);
+        ``date_col`` resolves leaders' names by date and is passed through; ``speaker_col`` names
+        the country that made each statement, whose first-person references ("we", "my country")
+        and sentences naming no other holder are its own; ``source_col`` is passed through.
+    n_jobs : int, default 1
+        Worker processes (joblib); -1 uses all cores. Results are identical to ``n_jobs=1`` and in
+        the same order.
+    progress : bool, default False
+        Show a progress bar (tqdm).
+
+    Returns
+    -------
+    DataFrame
+        One row per (document, sentence, holder, target), columns :data:`ROW_COLUMNS`:
+        ``doc_id``, ``sentence_id`` (position in the document), ``start``/``end`` (offsets into the
+        document's text), ``sentence``, ``holder`` ("" when no actor takes a position: the tone of
+        the coverage), ``holder_name``, ``holder_p`` (attribution probability), ``target``,
+        ``stance``, ``p_oppose``, ``p_neutral``, ``p_support``, ``score`` (= p_support - p_oppose),
+        ``sentiment`` (TextBlob polarity around the target), ``date``, ``source``, ``speaker``.
+        Sentences that mention no target give no row.
+
+    Examples
+    --------
+    >>> rows = analyze("Japan condemned Russia's invasion of Ukraine.")
+    >>> rows[["holder", "target", "stance"]].values.tolist()
+    [['JPN', 'RUS', 'oppose']]
+    """
+    from .model import load_model
+
+    if not targets or isinstance(targets, str):
+        raise ValueError(f"targets must be a non-empty sequence of codes, got {targets!r}")
+    frame = _as_docs(docs, text_col, id_col, date_col, speaker_col, source_col)
+    model = model or load_model()
+    if n_jobs == 1 or len(frame) < 2:
+        return analyze_frame(frame, model, targets, progress)
+    return _analyze_parallel(frame, model, targets, n_jobs, progress)
+
+
+def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n_jobs: int,
+                      progress: bool) -> pd.DataFrame:
+    from joblib import Parallel, cpu_count, delayed
+
+    workers = cpu_count() if n_jobs < 0 else n_jobs
+    n_chunks = min(len(frame), max(workers * 4, 1))
+    bounds = np.linspace(0, len(frame), n_chunks + 1).astype(int)
+    chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    results = Parallel(n_jobs=workers)(
+        delayed(analyze_frame)(chunk, model, targets, False) for chunk in chunks)
+    out = pd.concat(results, ignore_index=True)
+    return out if len(out) else _empty_rows()
+
+
+def _expand_paths(paths: Any) -> list[Path]:
+    import glob
+
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    files: list[Path] = []
+    for item in items:
+        text = os.fspath(item)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            matched = sorted(glob.glob(text, recursive=True))
+            if not matched:
+                raise FileNotFoundError(f"{text}: the pattern matches no file")
+            files.extend(Path(m) for m in matched)
+        else:
+            files.append(Path(text))
+    if not files:
+        raise ValueError("paths: no input given")
+    return files
+
+
+def analyze_files(
+    paths: Any,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    model: Any = None,
+    targets: Sequence[str] = DEFAULT_TARGETS,
+    text_col: str = "text",
+    id_col: str | None = None,
+    date_col: str | None = None,
+    speaker_col: str | None = None,
+    source_col: str | None = None,
+    chunksize: int = 2_000,
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> pd.DataFrame | Path:
+    """Analyse files chunk by chunk, writing rows as they are produced.
+
+    Memory does not grow with the corpus when ``out`` is given: each chunk of ``chunksize``
+    documents is analysed, appended to a temporary file beside ``out`` and dropped; the file is
+    renamed to ``out`` at the end, so an interrupted run leaves no partial output.
+
+    Parameters
+    ----------
+    paths : path, glob pattern or list of them
+        CSV, TSV, JSONL, Parquet, text files or folders of text files.
+    out : path-like, optional
+        Output file (CSV, TSV or JSONL; Parquet is written in row groups). Without it, the rows
+        are returned as one DataFrame.
+    chunksize : int, default 2000
+        Documents per chunk.
+    Other parameters
+        As in :func:`analyze`. Without ``id_col``, ``doc_id`` is the row position in the file
+        (``file:row`` when several files are given), or the file name for text files.
+
+    Returns
+    -------
+    DataFrame or Path
+        The rows, or ``out``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "a.txt").write_text("Japan condemned Russia.", encoding="utf-8")
+    >>> analyze_files(folder)[["doc_id", "holder", "target"]].values.tolist()
+    [['a.txt', 'JPN', 'RUS']]
+    """
+    from .io import atomic_write, iter_documents
+    from .model import load_model
+
+    if not isinstance(chunksize, int) or chunksize < 1:
+        raise ValueError(f"chunksize must be a positive integer, got {chunksize!r}")
+    files = _expand_paths(paths)
+    model = model or load_model()
+    collected: list[pd.DataFrame] = []
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(desc="analysing", unit="doc")
+    sink = _RowSink(Path(out), atomic_write) if out is not None else None
+    try:
+        for path in files:
+            for chunk in iter_documents(path, text_col=text_col, chunksize=chunksize):
+                file_id_col = id_col or ("id" if "id" in chunk.columns and
+                                         (path.is_dir() or path.suffix.lower() in (".txt", ".text",
+                                                                                   ".md", "")) else None)
+                positions = [f"{path.name}:{i}" for i in chunk.index] if len(files) > 1 \
+                    else list(chunk.index)
+                docs = _as_docs(chunk, text_col, file_id_col, date_col, speaker_col, source_col,
+                                positions=positions)
+                if n_jobs == 1 or len(docs) < 2:
+                    rows = analyze_frame(docs, model, targets)
+                else:
+                    rows = _analyze_parallel(docs, model, targets, n_jobs, False)
+                if sink is not None:
+                    sink.write(rows)
+                else:
+                    collected.append(rows)
+                if bar is not None:
+                    bar.update(len(docs))
+        if sink is not None:
+            return sink.close()
+    except BaseException:
+        if sink is not None:
+            sink.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    out_rows = pd.concat(collected, ignore_index=True) if collected else _empty_rows()
+    return out_rows
+
+
+class _RowSink:
+    """Appends row chunks to a temporary file; renamed into place by :meth:`close`."""
+
+    def __init__(self, path: Path, atomic_write: Any) -> None:
+        self.path = path
+        self.suffix = path.suffix.lower()
+        binary = self.suffix in (".parquet", ".pq")
+        self._ctx = atomic_write(path, "wb" if binary else "w")
+        self._fh = self._ctx.__enter__()
+        self._first = True
+        self._parquet = None
+
+    def write(self, rows: pd.DataFrame) -> None:
+        if self.suffix in (".parquet", ".pq"):
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(rows.astype({"doc_id": str, "source": object,
+                                                      "speaker": str}), preserve_index=False)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self._fh, table.schema)
+            self._parquet.write_table(table.cast(self._parquet.schema))
+        elif self.suffix in (".jsonl", ".ndjson"):
+            if len(rows):
+                rows.to_json(self._fh, orient="records", lines=True, force_ascii=False,
+                             date_format="iso")
+        else:
+            sep = "\t" if self.suffix in (".tsv", ".tab") else ","
+            rows.to_csv(self._fh, sep=sep, index=False, header=self._first, lineterminator="\n")
+        self._first = False
+
+    def close(self) -> Path:
+        if self.suffix in (".parquet", ".pq") and self._parquet is None:
+            self.write(_empty_rows())
+        if self._parquet is not None:
+            self._parquet.close()
+        if self._first and self.suffix not in (".jsonl", ".ndjson", ".parquet", ".pq"):
+            self.write(_empty_rows())
+        self._ctx.__exit__(None, None, None)
+        return self.path
+
+    def abort(self) -> None:
+        try:
+            self._ctx.__exit__(RuntimeError, RuntimeError("aborted"), None)
+        except RuntimeError:
+            pass

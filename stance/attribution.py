@@ -1,0 +1,289 @@
+"""Holder attribution: which actors in a sentence hold a stance toward a target.
+
+For each sentence and each target it mentions, the *candidates* are the other actors the sentence
+names, plus the speaker of a statement when one is known. A logistic regression over the
+candidate's position and surroundings (is it the subject, the agent of a passive, a victim after
+"on" or "against", a place after "in", the speaker of a first-person sentence...) scores each
+candidate; those above the threshold are holders. It is learned from the corpus's holder column:
+the corpus is annotated exhaustively, so every named actor that is not a holder is a negative.
+
+Statements follow the annotation guidelines (rule 9): first-person references are the speaker's,
+and a sentence that names no other holder is the speaker's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from .actors import Mention, find_actors
+
+__all__ = [
+    "CandidateFeatures",
+    "build_holder_pipeline",
+    "candidate_rows",
+    "evaluate_holders",
+    "holder_training_rows",
+    "predict_holders",
+]
+
+_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation|people))\b",
+                           re.IGNORECASE)
+_WORD = re.compile(r"[\w']+|[^\w\s]")
+CANDIDATE_COLUMNS = ("text", "target", "candidate", "speaker")
+
+
+def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable[Mention] | None = None
+                   ) -> list[dict[str, str]]:
+    """The candidate holders for ``target`` in one sentence.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    target : str
+        Target code.
+    speaker : str, default ""
+        Code of the speaker of a statement, if known.
+    mentions : iterable of Mention, optional
+        The sentence's mentions, when already computed.
+
+    Returns
+    -------
+    list of dict
+        One ``{"text", "target", "candidate", "speaker"}`` per distinct candidate, in order of
+        first mention; the speaker last when the sentence does not name it.
+
+    Examples
+    --------
+    >>> [r["candidate"] for r in candidate_rows("Japan and Britain condemned Russia.", "RUS")]
+    ['JPN', 'GBR']
+    """
+    seen: list[str] = []
+    for m in mentions if mentions is not None else find_actors(text):
+        if m.code != target and m.code not in seen:
+            seen.append(m.code)
+    if speaker and speaker != target and speaker not in seen:
+        seen.append(speaker)
+    return [{"text": text, "target": target, "candidate": c, "speaker": speaker or ""}
+            for c in seen]
+
+
+def _bucket(n: int) -> str:
+    return str(n) if n < 4 else ("4-7" if n < 8 else "8+")
+
+
+def candidate_features(text: str, target: str, candidate: str, speaker: str = "",
+                       mentions: list[Mention] | None = None) -> dict[str, Any]:
+    """Describe one candidate's place in the sentence (a dict for :class:`DictVectorizer`).
+
+    Examples
+    --------
+    >>> f = candidate_features("Russia was condemned by Japan.", "RUS", "JPN")
+    >>> f["prev=by"], f["before_target"]
+    (1, 0)
+    """
+    mentions = list(find_actors(text)) if mentions is None else mentions
+    cm = [m for m in mentions if m.code == candidate]
+    tm = [m for m in mentions if m.code == target]
+    others = [m for m in mentions if m.code not in (candidate, target)]
+    f: dict[str, Any] = {"bias": 1}
+    f["n_candidates"] = _bucket(len({m.code for m in mentions if m.code != target}))
+    f["target_named"] = int(bool(tm))
+    if speaker and candidate == speaker:
+        f["is_speaker"] = 1
+        f["first_person"] = int(bool(_FIRST_PERSON.search(text)))
+        f["speaker_named"] = int(bool(cm))
+    if not cm:
+        f["unnamed"] = 1
+        return f
+    first = cm[0]
+    f["via=" + first.via] = 1
+    f["kind=" + first.kind] = 1
+    f["possessive"] = int(any(m.possessive for m in cm))
+    f["mentions"] = _bucket(len(cm))
+    order = sorted({m.code: m.start for m in reversed(mentions)}.items(), key=lambda kv: kv[1])
+    rank = [c for c, _ in order].index(candidate)
+    f["rank=" + _bucket(rank)] = 1
+    f["sentence_start"] = int(first.start <= 4)
+    f["before_target"] = int(bool(tm) and first.start < tm[0].start)
+    f["former_leader"] = int(any(m.former for m in cm if m.via == "leader"))
+    before = _WORD.findall(text[max(0, first.start - 40):first.start].lower())
+    after = _WORD.findall(text[first.end:first.end + 60].lower())
+    if first.possessive and after[:2] == ["'", "s"]:
+        after = after[2:]
+    elif first.possessive and after[:1] == ["'"]:
+        after = after[1:]
+    for k, w in enumerate(reversed(before[-2:])):
+        f[f"prev{k or ''}={w}"] = 1
+    for k, w in enumerate(after[:2]):
+        f[f"next{k or ''}={w}"] = 1
+    if tm:
+        a, b = (first.end, tm[0].start) if first.start < tm[0].start else (tm[0].end, first.start)
+        between = _WORD.findall(text[a:b].lower()) if b > a else []
+        f["distance"] = _bucket(len(between))
+        for w in between[:8]:
+            f["between=" + w] = 1
+        f["other_between"] = int(any(a <= m.start < b for m in others))
+    # "X and Y condemned": coordination with another actor
+    f["coordinated"] = int(any(abs(m.start - first.end) <= 6 or abs(first.start - m.end) <= 6
+                               for m in others))
+    return f
+
+
+class CandidateFeatures(TransformerMixin, BaseEstimator):
+    """Turn candidate rows (``text``, ``target``, ``candidate``, ``speaker``) into feature dicts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame(candidate_rows("Japan condemned Russia.", "RUS"))
+    >>> CandidateFeatures().fit_transform(X)[0]["before_target"]
+    1
+    """
+
+    def fit(self, X: Any, y: Any = None) -> CandidateFeatures:
+        """Check the columns; nothing is learned."""
+        self._check(X)
+        self.n_features_in_ = len(CANDIDATE_COLUMNS)
+        self.feature_names_in_ = np.array(CANDIDATE_COLUMNS, dtype=object)
+        return self
+
+    @staticmethod
+    def _check(X: Any) -> pd.DataFrame:
+        if not isinstance(X, pd.DataFrame):
+            X = pd.DataFrame(list(X))
+        missing = [c for c in ("text", "target", "candidate") if c not in X.columns]
+        if missing:
+            raise ValueError(f"candidate rows are missing column(s) {missing}")
+        return X
+
+    def transform(self, X: Any) -> list[dict[str, Any]]:
+        """Return one feature dict per candidate row."""
+        check_is_fitted(self, "n_features_in_")
+        X = self._check(X)
+        speakers = X["speaker"] if "speaker" in X.columns else [""] * len(X)
+        cache: dict[str, list[Mention]] = {}
+        out = []
+        for text, target, cand, spk in zip(X["text"], X["target"], X["candidate"], speakers):
+            if text not in cache:
+                cache[text] = find_actors(text)
+            spk = spk if isinstance(spk, str) else ""
+            out.append(candidate_features(text, target, cand, spk, cache[text]))
+        return out
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """The output is a list of dicts; its names are those of the following DictVectorizer."""
+        check_is_fitted(self, "n_features_in_")
+        return np.array(["candidate_features"], dtype=object)
+
+
+def build_holder_pipeline(C: float = 1.0) -> Pipeline:
+    """The holder classifier: candidate features, DictVectorizer, logistic regression.
+
+    Examples
+    --------
+    >>> build_holder_pipeline().named_steps["classifier"].C
+    1.0
+    """
+    return Pipeline([
+        ("features", CandidateFeatures()),
+        ("vectorizer", DictVectorizer()),
+        ("classifier", LogisticRegression(C=C, max_iter=2000, class_weight="balanced")),
+    ])
+
+
+def holder_training_rows(corpus: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """Candidate rows with 0/1 labels from an exhaustively annotated corpus.
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        Columns ``text``, ``holder``, ``target`` and optionally ``speaker``.
+
+    Returns
+    -------
+    X : DataFrame
+        Candidate rows.
+    y : ndarray of int
+        1 when the candidate is a holder toward the target in the corpus.
+    """
+    rows: list[dict[str, str]] = []
+    labels: list[int] = []
+    speaker = corpus["speaker"] if "speaker" in corpus.columns else pd.Series("", index=corpus.index)
+    frame = corpus.assign(speaker=speaker.fillna(""))
+    for (text, target, spk), group in frame.groupby(["text", "target", "speaker"], sort=False):
+        holders = {h for h in group["holder"] if isinstance(h, str) and h}
+        for row in candidate_rows(text, target, spk):
+            rows.append(row)
+            labels.append(int(row["candidate"] in holders))
+    return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS)), np.array(labels)
+
+
+def predict_holders(pipeline: Pipeline, text: str, target: str, speaker: str = "",
+                    mentions: list[Mention] | None = None, threshold: float = 0.5
+                    ) -> list[tuple[str, float]]:
+    """Holders of a stance toward ``target`` in one sentence, with their probabilities.
+
+    The speaker rule of the annotation guidelines is applied on top of the model: when a speaker is
+    known and no other candidate is a holder, the speaker is.
+
+    Returns
+    -------
+    list of (code, probability)
+        Empty when no actor holds a stance (the row then has an empty holder).
+    """
+    rows = candidate_rows(text, target, speaker, mentions)
+    if not rows:
+        return []
+    proba = pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
+    chosen = [(r["candidate"], float(p)) for r, p in zip(rows, proba) if p >= threshold]
+    if speaker and speaker != target and not chosen:
+        p = float(proba[[r["candidate"] for r in rows].index(speaker)])
+        chosen = [(speaker, max(p, threshold))]
+    return chosen
+
+
+def evaluate_holders(pipeline: Pipeline, corpus: pd.DataFrame, threshold: float = 0.5
+                     ) -> dict[str, float]:
+    """Holder accuracy on an exhaustively annotated corpus.
+
+    Returns
+    -------
+    dict
+        ``set_accuracy``: share of (sentence, target) pairs whose predicted holder set equals the
+        annotated one (the empty set included); ``precision``, ``recall``, ``f1`` over holder
+        decisions; ``reachable``: share of annotated holders that the sentence names or that are
+        the speaker (the rest cannot be found by any candidate-based method); ``n_pairs``.
+    """
+    speaker = corpus["speaker"] if "speaker" in corpus.columns else pd.Series("", index=corpus.index)
+    frame = corpus.assign(speaker=speaker.fillna(""))
+    exact = tp = fp = fn = reach = total = 0
+    pairs = 0
+    for (text, target, spk), group in frame.groupby(["text", "target", "speaker"], sort=False):
+        gold = {h for h in group["holder"] if isinstance(h, str) and h}
+        mentions = find_actors(text)
+        pred = {c for c, _ in predict_holders(pipeline, text, target, spk, mentions, threshold)}
+        named = {m.code for m in mentions} | ({spk} if spk else set())
+        pairs += 1
+        exact += int(pred == gold)
+        tp += len(pred & gold)
+        fp += len(pred - gold)
+        fn += len(gold - pred)
+        reach += len(gold & named)
+        total += len(gold)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"set_accuracy": exact / pairs if pairs else 0.0, "precision": precision,
+            "recall": recall, "f1": f1, "reachable": reach / total if total else 1.0,
+            "n_pairs": float(pairs)}

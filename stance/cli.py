@@ -1,0 +1,294 @@
+"""The ``stance`` command line.
+
+Subcommands: ``profile`` (the main job), ``analyze``, ``actors``, ``train``, ``evaluate`` and
+``sample``. Bad input ends with exit status 2 and a one-line message naming the file, row and
+problem; outputs are written atomically, so an interrupted run leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ._version import __version__
+
+EXAMPLES = """examples:
+  stance profile datasets/sample_articles.csv --id-col id --date-col date --speaker-col speaker
+  stance profile speeches.csv --speaker-col country --date-col date --by year --out p.csv --plot p.png
+  stance analyze news.jsonl --date-col published --out rows.csv
+  stance actors "Beijing warned Taipei as the Kremlin hailed Sino-Russian ties"
+  stance train my_labels.csv -o my_model.joblib --include-default
+  stance evaluate my_test.csv --model my_model.joblib
+  stance evaluate                       # the bundled corpus's test split
+  stance sample rows.csv -n 50 -o to_label.csv
+"""
+
+
+class CLIError(Exception):
+    """An error to report in one line with exit status 2."""
+
+
+def _input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="CSV, TSV, JSONL, Parquet, a .txt file or a folder of .txt files")
+    p.add_argument("--text-col", default="text", help="column with the text (default: text)")
+    p.add_argument("--id-col", help="column with document ids (default: row position)")
+    p.add_argument("--date-col", help="column with dates (resolves leaders' names by date)")
+    p.add_argument("--speaker-col", help="column with the ISO3 code of the country speaking")
+    p.add_argument("--source-col", help="column with the source, passed through")
+    p.add_argument("--targets", default="CHN,RUS,TWN", help="comma-separated target codes")
+    p.add_argument("--model", help="a model file from `stance train` (default: bundled model)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes; -1 for all cores")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``stance`` command."""
+    parser = argparse.ArgumentParser(
+        prog="stance", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Who stands where on China, Russia and Taiwan, from news and diplomatic text.",
+        epilog=EXAMPLES)
+    parser.add_argument("--version", action="version", version=f"stance {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("profile", help="per-country profiles of a corpus (the main job)",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES)
+    _input_options(p)
+    p.add_argument("--out", help="write the profile here (CSV, TSV, JSONL or Parquet)")
+    p.add_argument("--by", help="month, quarter, year or a column (e.g. source)")
+    p.add_argument("--min-count", type=int, default=1, help="leave out groups with fewer rows")
+    p.add_argument("--weight", choices=["sentence", "document"], default="sentence")
+    p.add_argument("--plot", help="also draw a heatmap (or a ranking with --by) to this PNG/SVG/PDF")
+    p.add_argument("--rows-out", help="also write the analysed rows here")
+
+    p = sub.add_parser("analyze", help="one row per (document, sentence, holder, target)",
+                       formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EXAMPLES)
+    _input_options(p)
+    p.add_argument("--out", required=True, help="where to write the rows (CSV, TSV, JSONL, Parquet)")
+    p.add_argument("--chunksize", type=int, default=2000, help="documents read at a time")
+
+    p = sub.add_parser("actors", help="the countries and organisations a text names")
+    p.add_argument("text", help="the text")
+    p.add_argument("--as-of", help="date (YYYY-MM-DD) deciding who held an office")
+
+    p = sub.add_parser("train", help="train a model on labelled rows")
+    p.add_argument("data", help="CSV with columns text, holder, target, stance")
+    p.add_argument("-o", "--out", required=True, help="model file to write (.joblib)")
+    p.add_argument("--include-default", action="store_true", help="add the bundled corpus")
+
+    p = sub.add_parser("evaluate", help="score a model on labelled rows")
+    p.add_argument("data", nargs="?", help="CSV with text, holder, target, stance (default: the "
+                   "bundled corpus's test split, scored by a model trained on its train split)")
+    p.add_argument("--model", help="model file (default: the bundled model)")
+
+    p = sub.add_parser("sample", help="pick the rows most worth labelling next")
+    p.add_argument("input", help="rows from `stance analyze`, or a CSV with text, holder, target")
+    p.add_argument("-n", type=int, default=50, help="how many rows (default 50)")
+    p.add_argument("-o", "--out", required=True, help="CSV to write, with an empty stance column")
+    p.add_argument("--strategy", choices=["uncertainty", "margin", "random"], default="uncertainty")
+    p.add_argument("--model", help="model file (default: the bundled model)")
+    return parser
+
+
+def _model(path: str | None) -> Any:
+    from .model import load_model
+
+    return load_model(path)
+
+
+def _targets(value: str) -> tuple[str, ...]:
+    from .actors import Gazetteer
+
+    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
+    known = set(Gazetteer.default().codes)
+    unknown = [c for c in codes if c not in known]
+    if not codes or unknown:
+        raise CLIError(f"--targets: unknown actor code(s) {unknown or value!r}")
+    return codes
+
+
+def _read_rows_or_docs(args: argparse.Namespace) -> tuple[Any, bool]:
+    """Read the input; say whether it already holds analysed rows (from `stance analyze`)."""
+    from .analysis import ROW_COLUMNS
+    from .io import read_documents
+
+    text_col = args.text_col
+    try:
+        frame = read_documents(args.input, text_col=text_col)
+    except ValueError as exc:
+        if "no column" in str(exc) and Path(args.input).suffix.lower() in (".csv", ".tsv"):
+            import pandas as pd
+
+            head = pd.read_csv(args.input, nrows=1, sep="\t" if args.input.endswith(".tsv") else ",")
+            if set(ROW_COLUMNS) - {"date", "source", "speaker"} <= set(head.columns):
+                return pd.read_csv(args.input, keep_default_na=False,
+                                   sep="\t" if args.input.endswith(".tsv") else ","), True
+        raise
+    return frame, False
+
+
+def _analyze(args: argparse.Namespace, frame: Any) -> Any:
+    from .analysis import analyze
+
+    progress = not args.quiet and len(frame) >= 20
+    return analyze(frame, model=_model(args.model), targets=_targets(args.targets),
+                   text_col=args.text_col if args.text_col in frame.columns else "text",
+                   id_col=args.id_col, date_col=args.date_col, speaker_col=args.speaker_col,
+                   source_col=args.source_col, n_jobs=args.jobs, progress=progress)
+
+
+def cmd_profile(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .io import write_table
+    from .profiles import profile
+
+    frame, is_rows = _read_rows_or_docs(args)
+    rows = frame if is_rows else _analyze(args, frame)
+    if args.rows_out:
+        write_table(rows, args.rows_out)
+    prof = profile(rows, by=args.by, min_count=args.min_count, weight=args.weight)
+    if args.out:
+        write_table(prof, args.out)
+    if args.plot:
+        from . import plots
+
+        if args.by:
+            plots.ranking(profile(rows, min_count=args.min_count), _targets(args.targets)[0],
+                          path=args.plot, min_count=max(args.min_count, 1))
+        else:
+            plots.heatmap(prof, path=args.plot, min_count=args.min_count)
+    shown = prof.drop(columns=["holder_name", "score_se", "n_oppose", "n_neutral", "n_support"],
+                      errors="ignore")
+    with pd.option_context("display.max_rows", 200, "display.width", 160,
+                           "display.float_format", "{:.2f}".format):
+        print(f"{len(rows)} stance rows from {rows['doc_id'].nunique() if len(rows) else 0} "
+              f"documents; score = p_support - p_oppose, 95% interval clustered by document\n")
+        print(shown.to_string(index=False) if len(shown) else "(no sentence mentions a target)")
+    return 0
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from .analysis import analyze_files
+
+    out = analyze_files(args.input, out=args.out, model=_model(args.model),
+                        targets=_targets(args.targets), text_col=args.text_col, id_col=args.id_col,
+                        date_col=args.date_col, speaker_col=args.speaker_col,
+                        source_col=args.source_col, chunksize=args.chunksize, n_jobs=args.jobs,
+                        progress=not args.quiet)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_actors(args: argparse.Namespace) -> int:
+    from .actors import find_actors
+
+    mentions = find_actors(args.text, as_of=args.as_of)
+    if not mentions:
+        print("(no actors found)")
+    for m in mentions:
+        extra = f"  {m.person} ({m.office}{', former' if m.former else ''})" if m.person else ""
+        print(f"{m.start:>5}-{m.end:<5} {m.code:<6} {m.text!r:<28} {m.via:<12} {m.name}{extra}")
+    return 0
+
+
+def _read_labelled(path: str) -> Any:
+    import pandas as pd
+
+    from .model import validate_training_data
+
+    p = Path(path)
+    if not p.is_file():
+        raise CLIError(f"{path}: no such file")
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False,
+                            sep="\t" if p.suffix.lower() in (".tsv", ".tab") else ",")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise CLIError(f"{path}: cannot read as CSV ({exc})") from None
+    validate_training_data(frame, name=path, line_offset=2)
+    return frame
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from .model import evaluate, train
+
+    data = _read_labelled(args.data)
+    model = train(data, include_default=args.include_default)
+    model.metadata["metrics"] = {"training_fit": evaluate(model, data).to_dict()}
+    path = model.save(args.out)
+    print(f"trained on {model.metadata['n_rows']} rows; wrote {path} and {path.name}.meta.json")
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .attribution import evaluate_holders
+    from .model import default_corpus, evaluate, train
+
+    if args.data is None:
+        if args.model:
+            raise CLIError("--model needs DATA: the default evaluation trains its own model on the "
+                           "bundled train split")
+        print("Bundled corpus: model trained on the train split, scored on the test split.\n")
+        model = train(default_corpus("train"))
+        data = default_corpus("test")
+    else:
+        data = _read_labelled(args.data)
+        model = _model(args.model)
+    result = evaluate(model, data)
+    print(result)
+    if args.data is None and model.holders is not None:
+        h = evaluate_holders(model.holders, data)
+        print(f"\nholder attribution on {int(h['n_pairs'])} (sentence, target) pairs: "
+              f"exact holder set {h['set_accuracy']:.3f}, precision {h['precision']:.3f}, "
+              f"recall {h['recall']:.3f}, F1 {h['f1']:.3f} "
+              f"(holders named in the sentence or speaking: {h['reachable']:.3f})")
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .annotation import sample_for_annotation
+
+    p = Path(args.input)
+    if not p.is_file():
+        raise CLIError(f"{args.input}: no such file")
+    rows = pd.read_csv(p, dtype=str, keep_default_na=False)
+    out = sample_for_annotation(rows, args.n, args.strategy, model=_model(args.model),
+                                path=args.out)
+    print(f"wrote {len(out)} rows to {args.out}; fill in the stance column, then "
+          f"`stance train {args.out} -o model.joblib --include-default`")
+    return 0
+
+
+COMMANDS = {"profile": cmd_profile, "analyze": cmd_analyze, "actors": cmd_actors,
+            "train": cmd_train, "evaluate": cmd_evaluate, "sample": cmd_sample}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    from .io import InputError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("default")
+            return COMMANDS[args.command](args)
+    except (CLIError, InputError, ValueError, TypeError, FileNotFoundError, ImportError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"stance {args.command}: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"stance {args.command}: interrupted; no partial output was left", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,575 @@
+"""Feature extractors for (sentence, holder, target) rows, as scikit-learn transformers.
+
+Each transformer takes a DataFrame with the columns ``text``, ``holder`` and ``target`` (``holder``
+may be empty: no actor holds the stance), stores only its keyword parameters in ``__init__``,
+learns nothing it does not need in ``fit``, and names its outputs in ``get_feature_names_out``. They
+work with ``clone``, ``Pipeline``, ``cross_validate``, ``GridSearchCV`` and joblib.
+
+- :class:`TargetView` rewrites the sentence with placeholders for the target, the holder and other
+  actors, so that what is learned about one country carries over to every other.
+- :class:`SentimentFeatures` gives TextBlob's polarity and subjectivity of the sentence and of the
+  window around the target.
+- :class:`CueFeatures` counts conflict, cooperation, neutral and reporting cues from the
+  package's lexicon (``stance/data/cues.tsv``), with negation scope and nearness to the target.
+- :class:`StructuralFeatures` describes the sentence's shape: is there a holder, does it come before
+  the target, is the target possessive, is the holder the agent of a passive, is it reported
+  speech, a headline, a first-person statement.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .actors import Mention, find_actors
+
+__all__ = [
+    "CueFeatures",
+    "SentimentFeatures",
+    "StructuralFeatures",
+    "TargetView",
+    "as_rows",
+    "sentiment",
+]
+
+#: Placeholder tokens of the target-aware view.
+TARGET, HOLDER, OTHER = "xtarget", "xholder", "xactor"
+NO_HOLDER, HOLDER_UNNAMED = "xnoholder", "xunnamedholder"
+REQUIRED = ("text", "holder", "target")
+
+
+# ---------------------------------------------------------------------------------------------
+# Input handling
+# ---------------------------------------------------------------------------------------------
+
+
+def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
+    """Validate ``X`` and return a DataFrame with string columns ``text``, ``holder``, ``target``.
+
+    ``holder`` may be missing, None, NaN or "" for "no holder"; it is returned as "".
+
+    Parameters
+    ----------
+    X : DataFrame or list of dict
+        Rows with at least ``text`` and ``target``.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not tabular.
+    ValueError
+        If a column is missing, or a ``text`` or ``target`` is missing or not a string; the message
+        names the rows.
+
+    Examples
+    --------
+    >>> as_rows([{"text": "Japan condemned Russia.", "target": "RUS"}]).holder.tolist()
+    ['']
+    """
+    if isinstance(X, pd.DataFrame):
+        frame = X
+    elif isinstance(X, (list, tuple)) and all(isinstance(r, dict) for r in X):
+        frame = pd.DataFrame(list(X))
+    else:
+        raise TypeError(f"{name} must be a DataFrame (or a list of dicts) with columns text, "
+                        f"holder and target, got {type(X).__name__}")
+    missing = [c for c in ("text", "target") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing the column(s) {missing}; it has {list(frame.columns)}")
+    out = pd.DataFrame(index=frame.index)
+    for col in ("text", "target"):
+        values = frame[col]
+        bad = [i for i, v in zip(frame.index, values) if not isinstance(v, str)]
+        if bad:
+            raise ValueError(f"{name}: column {col!r} must hold strings; rows {_rows(bad)} do not")
+        out[col] = values.astype(object)
+    if "holder" in frame.columns:
+        holders = []
+        for i, v in zip(frame.index, frame["holder"]):
+            if v is None or (isinstance(v, float) and v != v):
+                holders.append("")
+            elif isinstance(v, str):
+                holders.append(v.strip())
+            else:
+                raise ValueError(f"{name}: column 'holder' must hold codes or be empty; row {i} "
+                                 f"has {v!r}")
+        out["holder"] = pd.Series(holders, index=frame.index, dtype=object)
+    else:
+        out["holder"] = ""
+    out["target"] = out["target"].str.strip()
+    return out[list(REQUIRED)]
+
+
+def _rows(index: list[Any], limit: int = 10) -> str:
+    shown = ", ".join(str(i) for i in index[:limit])
+    return shown + (f" and {len(index) - limit} more" if len(index) > limit else "")
+
+
+@lru_cache(maxsize=20_000)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    """Actor mentions of a sentence, cached: every feature of every row of a sentence needs them."""
+    return tuple(find_actors(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentiment (TextBlob's pattern lexicon; works offline)
+# ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=50_000)
+def sentiment(text: str) -> tuple[float, float]:
+    """TextBlob polarity and subjectivity of ``text`` (cached).
+
+    TextBlob's ``.sentiment`` uses the pattern lexicon shipped inside the textblob package, so it
+    needs no download.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    tuple of float
+        ``(polarity, subjectivity)``, polarity in [-1, 1], subjectivity in [0, 1].
+
+    Examples
+    --------
+    >>> sentiment("a great and friendly partnership")[0] > 0
+    True
+    """
+    from textblob import TextBlob
+
+    s = TextBlob(text).sentiment
+    return float(s.polarity), float(s.subjectivity)
+
+
+# ---------------------------------------------------------------------------------------------
+# Transformers
+# ---------------------------------------------------------------------------------------------
+
+
+class _RowTransformer(TransformerMixin, BaseEstimator):
+    """Shared plumbing: validate the frame in fit, check fitted state in transform."""
+
+    def fit(self, X: Any, y: Any = None) -> _RowTransformer:
+        """Check the input and record its width; nothing else is learned.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Columns ``text``, ``holder``, ``target``.
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        rows = as_rows(X)
+        self.n_features_in_ = len(rows.columns)
+        self.feature_names_in_ = np.array(REQUIRED, dtype=object)
+        return self
+
+    def _rows(self, X: Any) -> pd.DataFrame:
+        check_is_fitted(self, "n_features_in_")
+        return as_rows(X)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the output columns."""
+        check_is_fitted(self, "n_features_in_")
+        return np.array(self._names(), dtype=object)
+
+    def _names(self) -> list[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class TargetView(_RowTransformer):
+    """Rewrite each sentence with placeholders for the target, the holder and other actors.
+
+    "Japan condemned Russia's invasion" with holder ``JPN`` and target ``RUS`` becomes
+    "xholder condemned xtarget's invasion". A missing holder adds the token ``xnoholder``; a holder
+    that the sentence does not name (a speaker's "we") adds ``xunnamedholder``.
+
+    Parameters
+    ----------
+    lowercase : bool, default True
+        Lower-case the view.
+    mark_others : bool, default True
+        Replace actors other than holder and target by ``xactor``; when False they are left as
+        written.
+    scope : {"sentence", "relation"}, default "sentence"
+        ``"relation"`` keeps only the words from the holder's mention to the nearest target
+        mention, plus ``context`` words around the target (the whole window around the target
+        when the sentence names no holder): the part of the sentence that says what the holder
+        does to the target.
+    context : int, default 3
+        Words kept on each side of the target with ``scope="relation"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"text": ["Japan condemned Russia's invasion of Ukraine."],
+    ...                   "holder": ["JPN"], "target": ["RUS"]})
+    >>> TargetView().fit_transform(X)[0]
+    "xholder condemned xtarget's invasion of xactor."
+    """
+
+    def __init__(self, lowercase: bool = True, mark_others: bool = True, scope: str = "sentence",
+                 context: int = 3) -> None:
+        self.lowercase = lowercase
+        self.mark_others = mark_others
+        self.scope = scope
+        self.context = context
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Return the view of each row as a 1-D array of strings.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Columns ``text``, ``holder``, ``target``.
+
+        Returns
+        -------
+        ndarray of str, shape (n_rows,)
+        """
+        rows = self._rows(X)
+        if self.scope not in ("sentence", "relation"):
+            raise ValueError(f"scope must be 'sentence' or 'relation', got {self.scope!r}")
+        out = [self._view(t, h, g) for t, h, g in zip(rows["text"], rows["holder"], rows["target"])]
+        return np.array(out, dtype=object)
+
+    def _view(self, text: str, holder: str, target: str) -> str:
+        view = view_text(text, holder, target, lowercase=self.lowercase, mark_others=self.mark_others)
+        return view if self.scope == "sentence" else relation_text(view, self.context)
+
+    def _names(self) -> list[str]:
+        return ["view"]
+
+
+def view_text(text: str, holder: str, target: str, *, lowercase: bool = True,
+              mark_others: bool = True) -> str:
+    """The target-aware view of one sentence; see :class:`TargetView`.
+
+    Examples
+    --------
+    >>> view_text("Beijing warned Taipei.", "CHN", "TWN")
+    'xholder warned xtarget.'
+    >>> view_text("Taiwan's economy grew.", "", "TWN")
+    "xnoholder xtarget's economy grew."
+    """
+    parts: list[str] = []
+    last = 0
+    holder_named = False
+    for m in _mentions(text):
+        if m.code == target:
+            token = TARGET
+        elif holder and m.code == holder:
+            token = HOLDER
+            holder_named = True
+        elif mark_others:
+            token = OTHER
+        else:
+            continue
+        parts.append(text[last:m.start])
+        parts.append(token)
+        last = m.end
+    parts.append(text[last:])
+    view = "".join(parts)
+    if not holder:
+        view = f"{NO_HOLDER} {view}"
+    elif not holder_named:
+        view = f"{HOLDER_UNNAMED} {view}"
+    return view.lower() if lowercase else view
+
+
+_VIEW_TOKEN = re.compile(r"\S+")
+
+
+def relation_text(view: str, context: int = 3) -> str:
+    """The part of a view from the holder to the nearest target, with words around the target.
+
+    Examples
+    --------
+    >>> relation_text("xholder on monday sharply condemned xtarget's invasion of xactor .", 2)
+    "xholder on monday sharply condemned xtarget's invasion of"
+    >>> relation_text("xnoholder trade with xtarget grew by 5 percent in may", 2)
+    'trade with xtarget grew by'
+    """
+    words = _VIEW_TOKEN.findall(view)
+    targets = [i for i, w in enumerate(words) if TARGET in w]
+    if not targets:
+        return " ".join(words[1:] if words and words[0] in (NO_HOLDER, HOLDER_UNNAMED) else words)
+    holders = [i for i, w in enumerate(words) if HOLDER in w]
+    if holders:
+        h = holders[0]
+        t = min(targets, key=lambda i: abs(i - h))
+        start, end = max(0, min(h, t - context)), min(len(words), max(h, t + context) + 1)
+    else:
+        t = targets[0]
+        start, end = max(0, t - context), min(len(words), t + context + 1)
+    kept = [w for w in words[start:end] if w not in (NO_HOLDER, HOLDER_UNNAMED)]
+    return " ".join(kept)
+
+
+class SentimentFeatures(_RowTransformer):
+    """TextBlob polarity and subjectivity of the sentence and of the window around the target.
+
+    Parameters
+    ----------
+    window : int, default 6
+        Number of words on each side of each target mention that make the window. When the
+        target is not named (only a place name or a pronoun), the window is the whole sentence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"text": ["A wonderful, friendly visit to China."], "holder": [""],
+    ...                   "target": ["CHN"]})
+    >>> SentimentFeatures().fit_transform(X).shape
+    (1, 4)
+    """
+
+    def __init__(self, window: int = 6) -> None:
+        self.window = window
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Return ``[polarity, subjectivity, window_polarity, window_subjectivity]`` per row."""
+        rows = self._rows(X)
+        out = np.zeros((len(rows), 4))
+        for i, (text, target) in enumerate(zip(rows["text"], rows["target"])):
+            pol, subj = sentiment(text)
+            wtext = _window(text, target, self.window)
+            wpol, wsubj = (pol, subj) if wtext == text else sentiment(wtext)
+            out[i] = (pol, subj, wpol, wsubj)
+        return out
+
+    def _names(self) -> list[str]:
+        return ["polarity", "subjectivity", "window_polarity", "window_subjectivity"]
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def _window(text: str, target: str, width: int) -> str:
+    spans = [(m.start, m.end) for m in _mentions(text) if m.code == target]
+    if not spans:
+        return text
+    tokens = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
+    keep = set()
+    for s, e in spans:
+        idx = [i for i, (ts, te) in enumerate(tokens) if te > s and ts < e]
+        if not idx:
+            continue
+        lo, hi = max(0, idx[0] - width), min(len(tokens), idx[-1] + width + 1)
+        keep.update(range(lo, hi))
+    if not keep:
+        return text
+    return " ".join(text[tokens[i][0]:tokens[i][1]] for i in sorted(keep))
+
+
+# --- cue lexicon ------------------------------------------------------------------------------
+
+CUE_CATEGORIES = ("conflict", "cooperation", "neutral", "reporting", "negation")
+
+
+@lru_cache(maxsize=1)
+def load_cues() -> dict[str, re.Pattern[str]]:
+    """Compile the cue lexicon (``stance/data/cues.tsv``): one pattern per category.
+
+    A cue ending in ``*`` matches any word starting with it; a cue of several words matches them
+    in sequence.
+
+    Returns
+    -------
+    dict of str to compiled pattern
+
+    Examples
+    --------
+    >>> bool(load_cues()["conflict"].search("they condemned it"))
+    True
+    """
+    text = resources.files("stance").joinpath("data", "cues.tsv").read_text(encoding="utf-8")
+    cues: dict[str, list[str]] = {c: [] for c in CUE_CATEGORIES}
+    for i, line in enumerate(text.splitlines()[1:], start=2):
+        if not line.strip():
+            continue
+        try:
+            cue, category = line.split("\t")
+        except ValueError:
+            raise ValueError(f"stance/data/cues.tsv, line {i}: expected 2 tab-separated fields") from None
+        if category not in cues:
+            raise ValueError(f"stance/data/cues.tsv, line {i}: unknown category {category!r}")
+        cues[category].append(cue)
+    patterns = {}
+    for category, words in cues.items():
+        alts = []
+        for w in sorted(words, key=len, reverse=True):
+            if w.endswith("*"):
+                alts.append(re.escape(w[:-1]) + r"[\w'-]*")
+            else:
+                alts.append(re.escape(w).replace(r"\ ", r"\s+"))
+        patterns[category] = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
+    return patterns
+
+
+class CueFeatures(_RowTransformer):
+    """Counts of geopolitical cue words with negation scope and nearness to the target.
+
+    For conflict and cooperation cues: all occurrences, negated occurrences (a negation cue within
+    ``negation_scope`` words before), and occurrences within ``window`` words of the target. For
+    neutral, reporting and negation cues: all occurrences and those near the target. Counts are
+    capped at ``cap``.
+
+    Parameters
+    ----------
+    window : int, default 8
+        Words on each side of the target that count as near.
+    negation_scope : int, default 3
+        Words before a cue in which a negation cue negates it.
+    cap : int, default 3
+        Counts are clipped to this value.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"text": ["Japan did not condemn Russia."], "holder": ["JPN"],
+    ...                   "target": ["RUS"]})
+    >>> f = CueFeatures().fit(X)
+    >>> dict(zip(f.get_feature_names_out(), f.transform(X)[0]))["conflict_negated"]
+    1.0
+    """
+
+    def __init__(self, window: int = 8, negation_scope: int = 3, cap: int = 3) -> None:
+        self.window = window
+        self.negation_scope = negation_scope
+        self.cap = cap
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Return the cue counts, one row per input row."""
+        rows = self._rows(X)
+        patterns = load_cues()
+        out = np.zeros((len(rows), len(self._names())))
+        for i, (t, h, g) in enumerate(zip(rows["text"], rows["holder"], rows["target"])):
+            out[i] = self._row(view_text(t, h, g), patterns)
+        return np.minimum(out, self.cap)
+
+    def _row(self, view: str, patterns: dict[str, re.Pattern[str]]) -> list[float]:
+        words = [(m.start(), m.end()) for m in _TOKEN.finditer(view)]
+        starts = [s for s, _ in words]
+        target_idx = [i for i, (s, e) in enumerate(words) if TARGET in view[s:e]]
+        neg_idx = [_word_index(starts, m.start()) for m in patterns["negation"].finditer(view)]
+        feats: list[float] = []
+        for category in CUE_CATEGORIES:
+            total = negated = near = 0
+            for m in patterns[category].finditer(view):
+                k = _word_index(starts, m.start())
+                total += 1
+                if category in ("conflict", "cooperation") and any(
+                        0 < k - j <= self.negation_scope for j in neg_idx):
+                    negated += 1
+                if any(abs(k - j) <= self.window for j in target_idx):
+                    near += 1
+            if category in ("conflict", "cooperation"):
+                feats += [total, negated, near]
+            else:
+                feats += [total, near]
+        return feats
+
+    def _names(self) -> list[str]:
+        names = []
+        for category in CUE_CATEGORIES:
+            names += [category, f"{category}_near"] if category not in ("conflict", "cooperation") \
+                else [category, f"{category}_negated", f"{category}_near"]
+        return names
+
+
+def _word_index(starts: list[int], pos: int) -> int:
+    from bisect import bisect_right
+
+    return max(0, bisect_right(starts, pos) - 1)
+
+
+# --- structure --------------------------------------------------------------------------------
+
+_REPORTED = re.compile(r"\b(?:said|says|say|told|according to|stated|announced|insisted|claimed|"
+                       r"added|warned|argued|quoted)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation))\b",
+                           re.IGNORECASE)
+_PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+\w+(?:ed|en)\b[^.]{0,60}?\bby\s+"
+                         + HOLDER)
+
+
+class StructuralFeatures(_RowTransformer):
+    """The sentence's shape around holder and target.
+
+    Features: ``holder_empty``, ``holder_named``, ``holder_first`` (named before the target),
+    ``target_named``, ``target_possessive``, ``target_first_word`` (the sentence opens with the
+    target), ``holder_passive_agent`` ("... was condemned by HOLDER"), ``by_holder``,
+    ``reported_speech``, ``first_person``, ``headline`` (no final punctuation), ``all_caps``,
+    ``question``, ``quote``, ``n_actors`` (distinct actors, capped at 5), ``holder_organisation``,
+    ``holder_via_leader``, ``target_via_demonym``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"text": ["Russia was condemned by Japan."], "holder": ["JPN"],
+    ...                   "target": ["RUS"]})
+    >>> f = StructuralFeatures().fit(X)
+    >>> dict(zip(f.get_feature_names_out(), f.transform(X)[0]))["holder_passive_agent"]
+    1.0
+    """
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Return the structural features, one row per input row."""
+        rows = self._rows(X)
+        out = np.zeros((len(rows), len(self._names())))
+        for i, (t, h, g) in enumerate(zip(rows["text"], rows["holder"], rows["target"])):
+            out[i] = self._row(t, h, g)
+        return out
+
+    def _row(self, text: str, holder: str, target: str) -> list[float]:
+        mentions = _mentions(text)
+        tm = [m for m in mentions if m.code == target]
+        hm = [m for m in mentions if holder and m.code == holder]
+        view = view_text(text, holder, target)
+        stripped = text.rstrip()
+        letters = [c for c in text if c.isalpha()]
+        return [
+            float(not holder),
+            float(bool(hm)),
+            float(bool(hm and tm and hm[0].start < tm[0].start)),
+            float(bool(tm)),
+            float(any(m.possessive for m in tm)),
+            float(bool(tm and tm[0].start <= 4)),
+            float(bool(_PASSIVE_BY.search(view))),
+            float(f"by {HOLDER}" in view),
+            float(bool(_REPORTED.search(text))),
+            float(bool(_FIRST_PERSON.search(text))),
+            float(bool(stripped) and stripped[-1] not in ".!?\"'\u201d"),
+            float(bool(letters) and all(c.isupper() for c in letters)),
+            float("?" in text),
+            float('"' in text or "\u201c" in text),
+            min(len({m.code for m in mentions}), 5) / 5,
+            float(bool(hm) and hm[0].kind == "organisation"),
+            float(any(m.via == "leader" for m in hm)),
+            float(bool(tm) and all(m.via == "demonym" for m in tm)),
+        ]
+
+    def _names(self) -> list[str]:
+        return ["holder_empty", "holder_named", "holder_first", "target_named", "target_possessive",
+                "target_first_word", "holder_passive_agent", "by_holder", "reported_speech",
+                "first_person", "headline", "all_caps", "question", "quote", "n_actors",
+                "holder_organisation", "holder_via_leader", "target_via_demonym"]

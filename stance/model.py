@@ -1,0 +1,790 @@
+"""The stance classifier: build, train, evaluate, explain, save and load it.
+
+The design follows the SemEval-2016 stance task's lesson: a linear model over word and character
+n-grams is hard to beat, and lexicon scores help most as features of a learned model. Here the
+n-grams are taken from a *target-aware view* of the sentence (see :class:`stance.features.TargetView`)
+so that the model is target-agnostic, and TextBlob sentiment, a geopolitical cue lexicon with
+negation scope and structural cues are added as features. Probabilities are calibrated
+(:class:`sklearn.calibration.CalibratedClassifierCV`).
+
+Persistence uses joblib with a metadata file beside the model. **A joblib file is a pickle: loading
+one runs code.** :func:`load_model` therefore reads the metadata first and refuses a model whose
+SHA-256 does not match it, or that was saved by another scikit-learn version. The check protects
+against corrupted, truncated, swapped or edited model files; it cannot protect against someone who
+rewrites both files, so load only models you trained or got from someone you trust.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import io
+import json
+import os
+import platform
+import tempfile
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+import pandas as pd
+import sklearn
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+from sklearn.utils.validation import check_is_fitted
+
+from ._version import __version__
+from .features import (
+    CueFeatures,
+    SentimentFeatures,
+    StructuralFeatures,
+    TargetView,
+    as_rows,
+    sentiment,
+)
+
+__all__ = [
+    "LABELS",
+    "Evaluation",
+    "StanceModel",
+    "build_pipeline",
+    "default_corpus",
+    "evaluate",
+    "explain",
+    "load_model",
+    "train",
+    "validate_training_data",
+]
+
+#: The stance labels, in the order of ``classes_``.
+LABELS = ("neutral", "oppose", "support")
+META_SUFFIX = ".meta.json"
+
+
+# ---------------------------------------------------------------------------------------------
+# The pipeline
+# ---------------------------------------------------------------------------------------------
+
+
+def build_pipeline(
+    *,
+    C: float = 4.0,
+    word_ngrams: tuple[int, int] = (1, 2),
+    char_ngrams: tuple[int, int] = (2, 5),
+    min_df: int = 2,
+    relation_ngrams: tuple[int, int] | None = (1, 3),
+    window: int = 6,
+    class_weight: str | None = "balanced",
+    calibration: str = "sigmoid",
+    cv: int = 5,
+) -> Pipeline:
+    """Return the (unfitted) stance pipeline.
+
+    Parameters
+    ----------
+    C : float, default 4.0
+        Inverse regularisation strength of the logistic regression.
+    word_ngrams, char_ngrams : tuple of int
+        N-gram ranges of the word and character (``char_wb``) TF-IDF over the target-aware view.
+    min_df : int, default 2
+        Minimum document frequency of an n-gram.
+    relation_ngrams : tuple of int or None, default (1, 3)
+        N-gram range of a third TF-IDF over the relation view (the words from holder to target,
+        see :func:`stance.features.relation_text`); None leaves it out.
+    window : int, default 6
+        Words on each side of the target for the window sentiment and cue features.
+    class_weight : "balanced" or None
+        Passed to the logistic regression.
+    calibration : {"sigmoid", "isotonic"}
+        Probability calibration method.
+    cv : int, default 5
+        Folds for calibration.
+
+    Returns
+    -------
+    sklearn.pipeline.Pipeline
+        Steps ``features`` (a FeatureUnion) and ``classifier``; ``fit(X, y)`` takes a DataFrame
+        with columns ``text``, ``holder``, ``target`` and labels from :data:`LABELS`.
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import cross_validate
+    >>> pipe = build_pipeline(C=2.0)
+    >>> sorted(pipe.named_steps)
+    ['classifier', 'features']
+    """
+    features = FeatureUnion([
+        ("words", make_pipeline(
+            TargetView(),
+            TfidfVectorizer(ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True,
+                            token_pattern=r"(?u)\b\w[\w']*\b"))),
+        ("chars", make_pipeline(
+            TargetView(),
+            TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, min_df=min_df,
+                            sublinear_tf=True, max_features=60_000))),
+        *([("relation", make_pipeline(
+            TargetView(scope="relation"),
+            TfidfVectorizer(ngram_range=relation_ngrams, min_df=min_df, sublinear_tf=True,
+                            token_pattern=r"(?u)\b\w[\w']*\b")))] if relation_ngrams else []),
+        ("sentiment", SentimentFeatures(window=window)),
+        ("cues", CueFeatures(window=window + 2)),
+        ("structure", StructuralFeatures()),
+    ])
+    classifier = CalibratedClassifierCV(
+        LogisticRegression(C=C, max_iter=3000, class_weight=class_weight),
+        method=calibration, cv=cv, ensemble=True)
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+
+
+def default_corpus(split: str | None = None) -> pd.DataFrame:
+    """The labelled corpus shipped with the package (``stance/data/corpus.csv``).
+
+    Parameters
+    ----------
+    split : {"train", "test"} or None
+        Only the rows of this split; None gives all rows.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``sentence_id``, ``text``, ``holder``, ``target``, ``stance``, ``speaker``,
+        ``hard``, ``register``, ``split``; empty strings for missing holders.
+
+    Examples
+    --------
+    >>> corpus = default_corpus()
+    >>> sorted(corpus.stance.unique())
+    ['neutral', 'oppose', 'support']
+    """
+    raw = resources.files("stance").joinpath("data", "corpus.csv").read_bytes()
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    if split is not None:
+        if split not in ("train", "test"):
+            raise ValueError(f"split must be 'train', 'test' or None, got {split!r}")
+        frame = frame[frame["split"] == split].reset_index(drop=True)
+    return frame
+
+
+def validate_training_data(data: Any, *, name: str = "data", line_offset: int | None = None
+                           ) -> pd.DataFrame:
+    """Check a labelled frame and return it with clean string columns.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns ``text``, ``holder``, ``target``, ``stance``.
+    name : str
+        How to call the data in messages (a file name, for the command line).
+    line_offset : int, optional
+        When given, rows are reported as file line numbers (index + offset) instead of index labels.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``text``, ``holder``, ``target``, ``stance``.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, empty or missing text, missing target, unknown stance labels, or a holder
+        equal to the target; the message names the problem and the offending rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> bad = pd.DataFrame({"text": ["x", ""], "holder": ["", ""], "target": ["CHN", "CHN"],
+    ...                     "stance": ["support", "support"]})
+    >>> validate_training_data(bad)
+    Traceback (most recent call last):
+    ...
+    ValueError: data: empty text in rows 1
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{name} must be a DataFrame with columns text, holder, target, stance, "
+                        f"got {type(data).__name__}")
+    missing = [c for c in ("text", "target", "stance") if c not in data.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; found {list(data.columns)}")
+    where = (lambda idx: [i + line_offset for i in idx]) if line_offset is not None else list
+    label = "lines" if line_offset is not None else "rows"
+    frame = data.reset_index(drop=True) if line_offset is not None else data
+
+    def bad_rows(mask: Any) -> str:
+        idx = list(frame.index[np.asarray(mask, dtype=bool)])
+        shown = where(idx)
+        text = ", ".join(str(i) for i in shown[:10])
+        return text + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+
+    text = frame["text"]
+    not_str = ~text.map(lambda v: isinstance(v, str))
+    if not_str.any():
+        raise ValueError(f"{name}: missing or non-text value in column 'text' in {label} "
+                         f"{bad_rows(not_str)}")
+    empty = text.str.strip() == ""
+    if empty.any():
+        raise ValueError(f"{name}: empty text in {label} {bad_rows(empty)}")
+    target = frame["target"].map(lambda v: v.strip() if isinstance(v, str) else "")
+    if (target == "").any():
+        raise ValueError(f"{name}: missing target in {label} {bad_rows(target == '')}")
+    stance = frame["stance"].map(lambda v: v.strip().lower() if isinstance(v, str) else "")
+    unknown = ~stance.isin(LABELS)
+    if unknown.any():
+        values = sorted({str(v) for v in frame["stance"][unknown]})[:5]
+        raise ValueError(f"{name}: unknown stance label(s) {values} in {label} {bad_rows(unknown)}; "
+                         f"expected one of {list(LABELS)}")
+    holder = frame["holder"] if "holder" in frame.columns else pd.Series("", index=frame.index)
+    holder = holder.map(lambda v: v.strip() if isinstance(v, str) else "")
+    same = (holder == target) & (holder != "")
+    if same.any():
+        raise ValueError(f"{name}: holder equals target in {label} {bad_rows(same)}; a country "
+                         "holds no stance toward itself")
+    return pd.DataFrame({"text": text.values, "holder": holder.values, "target": target.values,
+                         "stance": stance.values})
+
+
+def _sha256_rows(rows: pd.DataFrame) -> str:
+    payload = rows[["text", "holder", "target", "stance"]].to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# The model object
+# ---------------------------------------------------------------------------------------------
+
+
+class StanceModel:
+    """A fitted stance pipeline with its metadata.
+
+    Use :func:`train` or :func:`load_model` to get one.
+
+    Parameters
+    ----------
+    pipeline : sklearn.pipeline.Pipeline
+        A fitted pipeline from :func:`build_pipeline`.
+    metadata : dict
+        Library and scikit-learn versions, labels, training-data hash, metrics, date, parameters.
+    holders : sklearn.pipeline.Pipeline, optional
+        A fitted holder-attribution pipeline (:func:`stance.attribution.build_holder_pipeline`),
+        used by :func:`stance.analyze` to decide who holds a stance.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels in the column order of :meth:`predict_proba`.
+    """
+
+    def __init__(self, pipeline: Pipeline, metadata: dict[str, Any],
+                 holders: Pipeline | None = None) -> None:
+        check_is_fitted(pipeline)
+        self.pipeline = pipeline
+        self.metadata = metadata
+        self.holders = holders
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return self.pipeline.classes_
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predict the stance of each (text, holder, target) row.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Columns ``text``, ``target`` and optionally ``holder`` (a code; None, NaN or "" for no
+            holder).
+
+        Returns
+        -------
+        ndarray of str
+            "oppose", "neutral" or "support" per row.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> model = load_model()
+        >>> X = pd.DataFrame({"text": ["Japan condemned Russia's invasion of Ukraine."],
+        ...                   "holder": ["JPN"], "target": ["RUS"]})
+        >>> model.predict(X).tolist()
+        ['oppose']
+        """
+        rows = as_rows(X)
+        if rows.empty:
+            return np.array([], dtype=object)
+        return self.pipeline.predict(rows)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Calibrated probabilities, columns in the order of :attr:`classes_`."""
+        rows = as_rows(X)
+        if rows.empty:
+            return np.zeros((0, len(self.classes_)))
+        return self.pipeline.predict_proba(rows)
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Save the model with joblib and write its metadata beside it.
+
+        Both files are written atomically (a temporary file, then a rename). The metadata file
+        (``PATH.meta.json``) records the model file's SHA-256, which :func:`load_model` checks
+        before unpickling.
+
+        Parameters
+        ----------
+        path : path-like
+            Where to write the model (conventionally ``*.joblib``).
+
+        Returns
+        -------
+        Path
+            The model path.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _atomic_path(path) as tmp:
+            joblib.dump({"pipeline": self.pipeline, "holders": self.holders,
+                         "metadata": self.metadata}, tmp, compress=3)
+            digest = _file_sha256(tmp)
+        meta = dict(self.metadata, file_sha256=digest, file_name=path.name)
+        with _atomic_path(_meta_path(path)) as tmp:
+            tmp.write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        self.metadata = meta
+        return path
+
+    def explain(self, text: str, target: str, holder: str | None = None, top: int = 10
+                ) -> pd.DataFrame:
+        """The features that pushed the prediction for one row, with their weights.
+
+        See :func:`explain`.
+        """
+        return _explain(self, text, target, holder, top)
+
+    def __repr__(self) -> str:
+        meta = self.metadata
+        f1 = meta.get("metrics", {}).get("macro_f1")
+        score = f", macro_f1={f1:.3f}" if isinstance(f1, float) else ""
+        return (f"StanceModel(trained={meta.get('created', '?')}, rows={meta.get('n_rows', '?')}"
+                f"{score})")
+
+
+class _atomic_path:
+    """Context manager: yields a temporary path next to ``path``; renames it on success."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __enter__(self) -> Path:
+        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                    dir=self.path.parent)
+        os.close(fd)
+        self.tmp = Path(name)
+        return self.tmp
+
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is None:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)
+
+
+def _meta_path(path: Path) -> Path:
+    return path.with_name(path.name + META_SUFFIX)
+
+
+# ---------------------------------------------------------------------------------------------
+# Training and evaluation
+# ---------------------------------------------------------------------------------------------
+
+
+def train(data: pd.DataFrame | None = None, include_default: bool = False, **params: Any
+          ) -> StanceModel:
+    """Train a stance model on labelled rows.
+
+    Parameters
+    ----------
+    data : DataFrame or None
+        Columns ``text``, ``holder`` (code or empty), ``target``, ``stance``. None trains on the
+        bundled corpus only.
+    include_default : bool, default False
+        Add the bundled corpus (all splits) to ``data``.
+    **params
+        Passed to :func:`build_pipeline`.
+
+    Notes
+    -----
+    The holder-attribution model is trained on the same rows. It learns from sentences annotated
+    exhaustively (every holder toward every target the sentence names, as in the bundled corpus);
+    when your own rows are not, train with ``include_default=True`` so that the bundled corpus
+    teaches it.
+
+    Returns
+    -------
+    StanceModel
+
+    Raises
+    ------
+    ValueError
+        If the data are invalid (see :func:`validate_training_data`) or have fewer than two
+        labels.
+
+    Examples
+    --------
+    >>> model = train(default_corpus("train"))
+    >>> sorted(model.classes_)
+    ['neutral', 'oppose', 'support']
+    """
+    frames = []
+    frames_with_speaker = []
+    if data is not None:
+        frames.append(validate_training_data(data))
+        frames_with_speaker.append(frames[-1].assign(
+            speaker=_speaker_column(data)))
+    if include_default or data is None:
+        corpus = default_corpus()
+        frames.append(validate_training_data(corpus, name="bundled corpus"))
+        frames_with_speaker.append(frames[-1].assign(speaker=corpus["speaker"].to_numpy()))
+    rows = pd.concat(frames, ignore_index=True)
+    labels = sorted(rows["stance"].unique())
+    if len(labels) < 2:
+        raise ValueError(f"data: need at least two stance labels to train, found {labels}")
+    counts = rows["stance"].value_counts()
+    cv = min(params.pop("cv", 5), int(counts.min()))
+    if cv < 2:
+        raise ValueError(f"data: each label needs at least 2 rows for calibration; counts are "
+                         f"{counts.to_dict()}")
+    pipeline = build_pipeline(cv=cv, **params)
+    pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy())
+    holders = _train_holders(frames_with_speaker)
+    metadata = {
+        "library": "stance",
+        "stance_version": __version__,
+        "sklearn_version": sklearn.__version__,
+        "python_version": platform.python_version(),
+        "labels": [str(c) for c in pipeline.classes_],
+        "training_sha256": _sha256_rows(rows),
+        "n_rows": len(rows),
+        "label_counts": {str(k): int(v) for k, v in counts.items()},
+        "include_default": bool(include_default or data is None),
+        "params": {"cv": cv, **{k: v if not isinstance(v, tuple) else list(v)
+                                for k, v in params.items()}},
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "metrics": {},
+    }
+    return StanceModel(pipeline, metadata, holders)
+
+
+def _speaker_column(data: pd.DataFrame) -> np.ndarray:
+    if "speaker" not in data.columns:
+        return np.full(len(data), "", dtype=object)
+    return np.array([v.strip() if isinstance(v, str) else "" for v in data["speaker"]], dtype=object)
+
+
+def _train_holders(frames: list[pd.DataFrame]) -> Pipeline | None:
+    """Fit the holder-attribution pipeline on labelled rows (None when they give no candidates)."""
+    from .attribution import build_holder_pipeline, holder_training_rows
+
+    X, y = holder_training_rows(pd.concat(frames, ignore_index=True))
+    if len(set(y.tolist())) < 2:
+        warnings.warn("the training rows give no holder candidates of both kinds; analyze() will "
+                      "report every stance with an empty holder", stacklevel=3)
+        return None
+    return build_holder_pipeline().fit(X, y)
+
+
+def textblob_baseline(texts: Sequence[str], threshold: float = 0.0) -> np.ndarray:
+    """Stance from TextBlob polarity alone: > threshold support, < -threshold oppose, else neutral.
+
+    Examples
+    --------
+    >>> textblob_baseline(["a great friend", "a terrible war", "they met"]).tolist()
+    ['support', 'oppose', 'neutral']
+    """
+    pol = np.array([sentiment(t)[0] for t in texts])
+    return np.where(pol > threshold, "support", np.where(pol < -threshold, "oppose", "neutral"))
+
+
+@dataclass
+class Evaluation:
+    """Scores of a model on labelled rows, with baselines side by side.
+
+    Attributes
+    ----------
+    n : int
+        Rows scored.
+    macro_f1 : float
+        Macro-averaged F1 over the three labels.
+    f_avg : float
+        SemEval-2016's F_avg: the mean F1 of oppose and support.
+    per_class : DataFrame
+        Precision, recall, F1 and support per label.
+    confusion : DataFrame
+        Rows are true labels, columns predicted labels.
+    baselines : DataFrame
+        Macro-F1 and F_avg of the model, the majority class and TextBlob polarity.
+    """
+
+    n: int
+    macro_f1: float
+    f_avg: float
+    accuracy: float
+    per_class: pd.DataFrame
+    confusion: pd.DataFrame
+    baselines: pd.DataFrame
+    predictions: np.ndarray = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain numbers, for JSON or model metadata."""
+        return {"n": self.n, "macro_f1": self.macro_f1, "f_avg": self.f_avg,
+                "accuracy": self.accuracy,
+                "per_class": self.per_class.round(4).to_dict(orient="index"),
+                "baselines": self.baselines.round(4).to_dict(orient="index")}
+
+    def __str__(self) -> str:
+        lines = [f"rows scored: {self.n}",
+                 f"macro-F1: {self.macro_f1:.3f}   F_avg (oppose, support): {self.f_avg:.3f}   "
+                 f"accuracy: {self.accuracy:.3f}",
+                 "", "per class:", self.per_class.round(3).to_string(),
+                 "", "confusion (rows true, columns predicted):", self.confusion.to_string(),
+                 "", "against baselines:", self.baselines.round(3).to_string()]
+        return "\n".join(lines)
+
+
+def _scores(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, float, float]:
+    macro = f1_score(y_true, y_pred, labels=list(LABELS), average="macro", zero_division=0)
+    per = f1_score(y_true, y_pred, labels=["oppose", "support"], average=None, zero_division=0)
+    return float(macro), float(np.mean(per)), float(np.mean(y_true == y_pred))
+
+
+def evaluate(model: StanceModel | None, data: pd.DataFrame) -> Evaluation:
+    """Score ``model`` on labelled rows and compare with the majority class and TextBlob polarity.
+
+    Parameters
+    ----------
+    model : StanceModel or None
+        None uses :func:`load_model`'s default model.
+    data : DataFrame
+        Columns ``text``, ``holder``, ``target``, ``stance``.
+
+    Returns
+    -------
+    Evaluation
+
+    Examples
+    --------
+    >>> result = evaluate(train(default_corpus("train")), default_corpus("test"))
+    >>> result.macro_f1 > result.baselines.loc["textblob_polarity", "macro_f1"]
+    True
+    """
+    rows = validate_training_data(data)
+    model = model or load_model()
+    y = rows["stance"].to_numpy()
+    pred = np.asarray(model.predict(rows[["text", "holder", "target"]]), dtype=object)
+    macro, favg, acc = _scores(y, pred)
+    p, r, f, s = precision_recall_fscore_support(y, pred, labels=list(LABELS), zero_division=0)
+    per_class = pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s},
+                             index=list(LABELS))
+    confusion = pd.DataFrame(confusion_matrix(y, pred, labels=list(LABELS)),
+                             index=[f"true {c}" for c in LABELS], columns=list(LABELS))
+    counts = model.metadata.get("label_counts") or pd.Series(y).value_counts().to_dict()
+    majority = max(counts, key=counts.get)
+    base = {"model": (macro, favg, acc)}
+    base["majority_class"] = _scores(y, np.full(len(y), majority, dtype=object))
+    base["textblob_polarity"] = _scores(y, textblob_baseline(rows["text"].tolist()))
+    baselines = pd.DataFrame(base, index=["macro_f1", "f_avg", "accuracy"]).T
+    return Evaluation(len(rows), macro, favg, acc, per_class, confusion, baselines, pred)
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations
+# ---------------------------------------------------------------------------------------------
+
+
+def _explain(model: StanceModel, text: str, target: str, holder: str | None, top: int
+             ) -> pd.DataFrame:
+    row = pd.DataFrame({"text": [text], "holder": [holder or ""], "target": [target]})
+    rows = as_rows(row)
+    pipeline = model.pipeline
+    features = pipeline.named_steps["features"]
+    clf = pipeline.named_steps["classifier"]
+    x = features.transform(rows)
+    x = x.tocsr() if hasattr(x, "tocsr") else np.asarray(x)
+    names = features.get_feature_names_out()
+    coefs = np.mean([c.estimator.coef_ for c in clf.calibrated_classifiers_], axis=0)
+    classes = list(clf.classes_)
+    proba = pipeline.predict_proba(rows)[0]
+    label = classes[int(np.argmax(proba))]
+    k = classes.index(label)
+    if hasattr(x, "indices"):
+        idx, values = x.indices, x.data
+    else:
+        idx = np.flatnonzero(x[0])
+        values = x[0, idx]
+    contrib = values * coefs[k, idx]
+    order = np.argsort(-np.abs(contrib))[:top]
+    out = pd.DataFrame({
+        "feature": names[idx[order]],
+        "value": values[order],
+        "weight": coefs[k, idx[order]],
+        "contribution": contrib[order],
+    })
+    out.attrs.update(prediction=label, probabilities=dict(zip(classes, proba.round(4))))
+    return out
+
+
+def explain(text: str, target: str, holder: str | None = None, *, model: StanceModel | None = None,
+            top: int = 10) -> pd.DataFrame:
+    """List the features that pushed the prediction for one (text, holder, target), with weights.
+
+    The weights are the logistic-regression coefficients for the predicted label, averaged over
+    the calibration folds; ``contribution`` is feature value times weight. The prediction and its
+    probabilities are in ``result.attrs``.
+
+    Parameters
+    ----------
+    text : str
+        The sentence.
+    target : str
+        Target code ("CHN", "RUS", "TWN" or any other actor code).
+    holder : str, optional
+        Holder code; None for no holder.
+    model : StanceModel, optional
+        Defaults to :func:`load_model`.
+    top : int, default 10
+        Number of features to list.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``feature``, ``value``, ``weight``, ``contribution``, largest first.
+
+    Examples
+    --------
+    >>> table = explain("Japan condemned Russia's invasion.", "RUS", "JPN")
+    >>> table.attrs["prediction"]
+    'oppose'
+    """
+    from ._checks import check_text
+
+    check_text(text)
+    check_text(target, "target")
+    return _explain(model or load_model(), text, target, holder, top)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading and the default model
+# ---------------------------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """Where the default model is cached: ``$STANCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/stance``,
+    else ``~/.cache/stance``."""
+    env = os.environ.get("STANCE_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "stance"
+
+
+def _default_path() -> Path:
+    corpus = resources.files("stance").joinpath("data", "corpus.csv").read_bytes()
+    tag = hashlib.sha256(corpus).hexdigest()[:12]
+    return cache_dir() / f"default-{__version__}-sklearn{sklearn.__version__}-{tag}.joblib"
+
+
+def load_model(path: str | os.PathLike[str] | None = None) -> StanceModel:
+    """Load a saved model, or the default model when ``path`` is None.
+
+    A model file is only unpickled after its metadata file (``PATH.meta.json``) has been read and
+    the file's SHA-256 matches the one recorded there, and when it was saved by the installed
+    scikit-learn version.
+
+    The default model is trained deterministically from the bundled corpus (all rows) on first use,
+    which takes well under a minute, and cached under :func:`cache_dir`, keyed by the library
+    version, the scikit-learn version and the corpus hash: a pickle made by another scikit-learn
+    version is never served.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        A model written by :meth:`StanceModel.save` or ``stance train``.
+
+    Returns
+    -------
+    StanceModel
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` or its metadata file does not exist.
+    ValueError
+        If the hash does not match or the scikit-learn version differs.
+
+    Examples
+    --------
+    >>> model = load_model()
+    >>> list(model.classes_)
+    ['neutral', 'oppose', 'support']
+    """
+    if path is None:
+        return _default_model()
+    return _load_verified(Path(path))
+
+
+def _load_verified(path: Path) -> StanceModel:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such model file")
+    meta_path = _meta_path(path)
+    if not meta_path.is_file():
+        raise FileNotFoundError(f"{path}: no metadata file {meta_path.name} beside it; refusing to "
+                                "unpickle a model whose integrity cannot be checked")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{meta_path}: unreadable metadata ({exc})") from None
+    expected = meta.get("file_sha256")
+    if not expected or _file_sha256(path) != expected:
+        raise ValueError(f"{path}: SHA-256 does not match {meta_path.name}; the file was changed "
+                         "after it was saved. Refusing to load it (a joblib file runs code when "
+                         "loaded).")
+    if meta.get("sklearn_version") != sklearn.__version__:
+        raise ValueError(f"{path}: saved with scikit-learn {meta.get('sklearn_version')}, but "
+                         f"{sklearn.__version__} is installed; retrain it with `stance train`")
+    payload = joblib.load(path)
+    return StanceModel(payload["pipeline"], meta, payload.get("holders"))
+
+
+@lru_cache(maxsize=1)
+def _default_model() -> StanceModel:
+    path = _default_path()
+    if path.is_file():
+        try:
+            return _load_verified(path)
+        except (ValueError, FileNotFoundError, EOFError) as exc:
+            warnings.warn(f"cached default model unusable ({exc}); retraining", stacklevel=3)
+    model = train(None)
+    model.metadata["default"] = True
+    try:
+        model.save(path)
+    except OSError as exc:
+        warnings.warn(f"could not cache the default model in {path.parent} ({exc}); it will be "
+                      "retrained in the next process", stacklevel=3)
+    return model
