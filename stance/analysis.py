@@ -97,43 +97,49 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
     return out
 
 
-def _sentence_rows(doc: tuple, targets: frozenset[str], holders_pipe: Any, gazetteer: Gazetteer
+def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
                    ) -> list[dict[str, Any]]:
-    from .attribution import predict_holders
-
+    """One pending row per (sentence, target) of a document, with the sentence's mentions."""
     doc_id, text, date, source, speaker = doc
     as_of = None if _missing(date) else pd.Timestamp(date).date()
     rows: list[dict[str, Any]] = []
     for k, sent in enumerate(split_sentences(text)):
         mentions = gazetteer.find(sent.text, as_of)
         present = [c for c in dict.fromkeys(m.code for m in mentions) if c in targets]
-        if not present:
-            continue
         for target in present:
-            holders = predict_holders(holders_pipe, sent.text, target, speaker, mentions) \
-                if holders_pipe is not None else []
-            for holder, p in holders or [("", float("nan"))]:
-                rows.append({"doc_id": doc_id, "sentence_id": k, "start": sent.start,
-                             "end": sent.end, "sentence": sent.text, "holder": holder,
-                             "holder_p": p, "target": target, "date": date, "source": source,
-                             "speaker": speaker})
+            rows.append({"doc_id": doc_id, "sentence_id": k, "start": sent.start, "end": sent.end,
+                         "sentence": sent.text, "target": target, "date": date, "source": source,
+                         "speaker": speaker, "_mentions": mentions, "_as_of": as_of})
     return rows
 
 
 def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
                   progress: bool = False) -> pd.DataFrame:
     """Analyse normalised documents (columns doc_id, text, date, source, speaker) in one process."""
+    from .attribution import predict_holders_batch
+
     gazetteer = Gazetteer.default()
     holders_pipe = getattr(model, "holders", None)
     target_set = frozenset(targets)
-    records: list[dict[str, Any]] = []
+    pending: list[dict[str, Any]] = []
     iterator: Iterable = docs.itertuples(index=False, name=None)
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, total=len(docs), desc="analysing", unit="doc")
     for doc in iterator:
-        records.extend(_sentence_rows(doc, target_set, holders_pipe, gazetteer))
+        pending.extend(_sentence_rows(doc, target_set, gazetteer))
+    if holders_pipe is not None and pending:
+        groups = [{"text": r["sentence"], "target": r["target"], "speaker": r["speaker"],
+                   "mentions": r["_mentions"], "as_of": r["_as_of"]} for r in pending]
+        holders = predict_holders_batch(holders_pipe, groups)
+    else:
+        holders = [[] for _ in pending]
+    records: list[dict[str, Any]] = []
+    for row, found in zip(pending, holders):
+        base = {k: v for k, v in row.items() if not k.startswith("_")}
+        for holder, p in found or [("", float("nan"))]:
+            records.append({**base, "holder": holder, "holder_p": p})
     return _classify(records, model, gazetteer)
 
 

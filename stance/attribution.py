@@ -8,7 +8,8 @@ candidate; those above the threshold are holders. It is learned from the corpus'
 the corpus is annotated exhaustively, so every named actor that is not a holder is a negative.
 
 Statements follow the annotation guidelines (rule 9): first-person references are the speaker's,
-and a sentence that names no other holder is the speaker's.
+and a sentence that names no other holder is the speaker's, unless the model is confident that the
+speaker only mentions the target in passing (see :data:`SPEAKER_FLOOR`).
 """
 
 from __future__ import annotations
@@ -34,12 +35,15 @@ __all__ = [
     "evaluate_holders",
     "holder_training_rows",
     "predict_holders",
+    "predict_holders_batch",
 ]
 
 _FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation|people))\b",
                            re.IGNORECASE)
 _WORD = re.compile(r"[\w']+|[^\w\s]")
 CANDIDATE_COLUMNS = ("text", "target", "candidate", "speaker")
+#: Optional column of candidate rows: the date that resolves leaders' names (as in find_actors).
+AS_OF = "as_of"
 
 
 def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable[Mention] | None = None
@@ -172,13 +176,17 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "n_features_in_")
         X = self._check(X)
         speakers = X["speaker"] if "speaker" in X.columns else [""] * len(X)
-        cache: dict[str, list[Mention]] = {}
+        dates = X[AS_OF] if AS_OF in X.columns else [None] * len(X)
+        cache: dict[tuple[str, Any], list[Mention]] = {}
         out = []
-        for text, target, cand, spk in zip(X["text"], X["target"], X["candidate"], speakers):
-            if text not in cache:
-                cache[text] = find_actors(text)
+        for text, target, cand, spk, day in zip(X["text"], X["target"], X["candidate"], speakers,
+                                                dates):
+            day = None if day is None or (isinstance(day, float) and day != day) else day
+            key = (text, day)
+            if key not in cache:
+                cache[key] = find_actors(text, as_of=day)
             spk = spk if isinstance(spk, str) else ""
-            out.append(candidate_features(text, target, cand, spk, cache[text]))
+            out.append(candidate_features(text, target, cand, spk, cache[key]))
         return out
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -229,28 +237,85 @@ def holder_training_rows(corpus: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray
     return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS)), np.array(labels)
 
 
+#: With a known speaker and no other holder, the speaker holds the sentence unless the model gives
+#: it less than this probability (a passing mention: "the conference held in Beijing in 1995").
+SPEAKER_FLOOR = 0.2
+
+
+def choose_holders(candidates: list[str], proba: np.ndarray, target: str, speaker: str = "",
+                   threshold: float = 0.5, speaker_floor: float = SPEAKER_FLOOR
+                   ) -> list[tuple[str, float]]:
+    """Apply the threshold and the speaker rule to one (sentence, target)'s candidate scores.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> choose_holders(["JPN", "UKR"], np.array([0.9, 0.3]), "RUS", speaker="UKR")
+    [('JPN', 0.9)]
+    >>> choose_holders(["UKR"], np.array([0.35]), "RUS", speaker="UKR")
+    [('UKR', 0.35)]
+    >>> choose_holders(["UKR"], np.array([0.05]), "RUS", speaker="UKR")
+    []
+    """
+    chosen = [(c, float(p)) for c, p in zip(candidates, proba) if p >= threshold]
+    if speaker and speaker != target and not chosen and speaker in candidates:
+        p = float(proba[candidates.index(speaker)])
+        if p >= speaker_floor:
+            chosen = [(speaker, p)]
+    return chosen
+
+
+def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], threshold: float = 0.5
+                          ) -> list[list[tuple[str, float]]]:
+    """Holders for many (sentence, target) pairs with one call to the classifier.
+
+    Parameters
+    ----------
+    pipeline : Pipeline
+        A fitted holder pipeline.
+    groups : list of dict
+        Each with ``text``, ``target``, ``speaker`` and optionally ``mentions`` (the sentence's
+        mentions) and ``as_of``.
+
+    Returns
+    -------
+    list of list of (code, probability)
+        One list per group, in order; empty when no actor holds a stance.
+    """
+    rows: list[dict[str, Any]] = []
+    spans: list[tuple[int, int]] = []
+    for g in groups:
+        cands = candidate_rows(g["text"], g["target"], g.get("speaker", ""), g.get("mentions"))
+        for r in cands:
+            r[AS_OF] = g.get("as_of")
+        spans.append((len(rows), len(rows) + len(cands)))
+        rows.extend(cands)
+    if not rows:
+        return [[] for _ in groups]
+    proba = pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
+    out = []
+    for g, (a, b) in zip(groups, spans):
+        names = [r["candidate"] for r in rows[a:b]]
+        out.append(choose_holders(names, proba[a:b], g["target"], g.get("speaker", ""), threshold))
+    return out
+
+
 def predict_holders(pipeline: Pipeline, text: str, target: str, speaker: str = "",
                     mentions: list[Mention] | None = None, threshold: float = 0.5
                     ) -> list[tuple[str, float]]:
     """Holders of a stance toward ``target`` in one sentence, with their probabilities.
 
-    The speaker rule of the annotation guidelines is applied on top of the model: when a speaker is
-    known and no other candidate is a holder, the speaker is.
+    The speaker rule is applied on top of the model: when a speaker is known and no other candidate
+    is a holder, the speaker is, unless the model gives it less than :data:`SPEAKER_FLOOR` (a
+    passing mention with no position, which the guidelines leave without a holder).
 
     Returns
     -------
     list of (code, probability)
         Empty when no actor holds a stance (the row then has an empty holder).
     """
-    rows = candidate_rows(text, target, speaker, mentions)
-    if not rows:
-        return []
-    proba = pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
-    chosen = [(r["candidate"], float(p)) for r, p in zip(rows, proba) if p >= threshold]
-    if speaker and speaker != target and not chosen:
-        p = float(proba[[r["candidate"] for r in rows].index(speaker)])
-        chosen = [(speaker, max(p, threshold))]
-    return chosen
+    return predict_holders_batch(pipeline, [{"text": text, "target": target, "speaker": speaker,
+                                             "mentions": mentions}], threshold)[0]
 
 
 def evaluate_holders(pipeline: Pipeline, corpus: pd.DataFrame, threshold: float = 0.5

@@ -448,7 +448,7 @@ class CueFeatures(_RowTransformer):
     >>> X = pd.DataFrame({"text": ["Japan did not condemn Russia."], "holder": ["JPN"],
     ...                   "target": ["RUS"]})
     >>> f = CueFeatures().fit(X)
-    >>> dict(zip(f.get_feature_names_out(), f.transform(X)[0]))["conflict_negated"]
+    >>> float(dict(zip(f.get_feature_names_out(), f.transform(X)[0]))["conflict_negated"])
     1.0
     """
 
@@ -528,7 +528,7 @@ class StructuralFeatures(_RowTransformer):
     >>> X = pd.DataFrame({"text": ["Russia was condemned by Japan."], "holder": ["JPN"],
     ...                   "target": ["RUS"]})
     >>> f = StructuralFeatures().fit(X)
-    >>> dict(zip(f.get_feature_names_out(), f.transform(X)[0]))["holder_passive_agent"]
+    >>> float(dict(zip(f.get_feature_names_out(), f.transform(X)[0]))["holder_passive_agent"])
     1.0
     """
 

@@ -1,0 +1,87 @@
+"""Speed of sentence segmentation and actor finding, in MB/s on one core.
+
+Reads ``../shared/data/wikipedia_current_events.csv`` when it is present (real news items), else the
+bundled sample articles repeated to about 3 MB. Prints MB/s for ``split_sentences`` and
+``find_actors`` over the documents one by one and over one large document, with TextBlob's polarity
+on the same documents for reference (timings on shared machines drift, so compare within a run).
+
+Run from the repository root::
+
+    python benchmarks/bench_text.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "wikipedia_current_events.csv"
+SAMPLE = ROOT / "datasets" / "sample_articles.csv"
+
+
+def load_corpus() -> tuple[list[str], str]:
+    """The documents to time, and where they came from."""
+    if SHARED.exists():
+        with SHARED.open(encoding="utf-8", newline="") as fh:
+            return [row["text"] for row in csv.DictReader(fh)], str(SHARED.name)
+    with SAMPLE.open(encoding="utf-8", newline="") as fh:
+        docs = [row["text"] for row in csv.DictReader(fh)]
+    size = sum(len(d.encode()) for d in docs)
+    return docs * max(1, 3_000_000 // size), f"{SAMPLE.name} repeated"
+
+
+def best_of(fn, repeat: int) -> float:
+    """Fastest of ``repeat`` runs, in seconds (the least disturbed by other load)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (best is kept)")
+    parser.add_argument("--no-textblob", action="store_true", help="skip the TextBlob reference")
+    args = parser.parse_args(argv)
+
+    from stance.actors import Gazetteer
+    from stance.text import split_sentences
+
+    docs, source = load_corpus()
+    mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    big = "\n\n".join(docs)
+    gaz = Gazetteer.default()
+    gaz.find("warm up the matcher")
+
+    results = {
+        "split_sentences, per document": best_of(lambda: [split_sentences(d) for d in docs], args.repeat),
+        "split_sentences, one document": best_of(lambda: split_sentences(big), args.repeat),
+        "find_actors, per document": best_of(lambda: [gaz.find(d) for d in docs], args.repeat),
+        "find_actors, one document": best_of(lambda: gaz.find(big), args.repeat),
+    }
+    if not args.no_textblob:
+        from textblob import TextBlob
+
+        results["TextBlob polarity (reference)"] = best_of(
+            lambda: [TextBlob(d).sentiment.polarity for d in docs], 1)
+
+    print(f"corpus: {source}, {len(docs)} documents, {mb:.2f} MB; python {sys.version.split()[0]}")
+    print(f"{'task':36} {'seconds':>8} {'MB/s':>8}")
+    for name, seconds in results.items():
+        print(f"{name:36} {seconds:8.3f} {mb / seconds:8.2f}")
+    per_doc = [mb / results[k] for k in results if k.endswith("per document")]
+    print(f"slowest per-document rate: {min(per_doc):.2f} MB/s (target: 10 MB/s)")
+    ours = [mb / v for k, v in results.items() if "TextBlob" not in k]
+    print(f"median of the four stance rates: {statistics.median(ours):.2f} MB/s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Shared fixtures: a private model cache, the default model, a small fast model, shared data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+#: Third-party evaluation data beside the repository (absent in a user's fresh clone).
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def shared_file(*parts: str) -> Path:
+    """Path of a file under ../shared, skipping the test cleanly when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (../shared is only beside the developers' checkout)")
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Train the default model into a cache private to this test session."""
+    old = os.environ.get("STANCE_CACHE_DIR")
+    os.environ["STANCE_CACHE_DIR"] = str(tmp_path_factory.mktemp("stance-cache"))
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    yield
+    if old is None:
+        os.environ.pop("STANCE_CACHE_DIR", None)
+    else:
+        os.environ["STANCE_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def default_model():
+    """The default model (trained once per session from the bundled corpus)."""
+    import stance
+
+    return stance.load_model()
+
+
+@pytest.fixture(scope="session")
+def small_model():
+    """A quick model trained on 600 rows of the train split (for round trips and CLI tests)."""
+    import stance
+
+    data = stance.default_corpus("train").sample(600, random_state=0)
+    return stance.train(data, cv=3)
