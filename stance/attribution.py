@@ -169,6 +169,12 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         missing = [c for c in ("text", "target", "candidate") if c not in X.columns]
         if missing:
             raise ValueError(f"candidate rows are missing column(s) {missing}")
+        for col in ("text", "target", "candidate"):
+            bad = [i for i, v in zip(X.index, X[col]) if not isinstance(v, str)]
+            if bad:
+                shown = ", ".join(str(i) for i in bad[:10])
+                raise ValueError(f"candidate rows: column {col!r} must hold strings; rows {shown} "
+                                 "do not")
         return X
 
     def transform(self, X: Any) -> list[dict[str, Any]]:

@@ -99,7 +99,7 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     if "holder" in frame.columns:
         holders = []
         for i, v in zip(frame.index, frame["holder"]):
-            if v is None or (isinstance(v, float) and v != v):
+            if not isinstance(v, str) and _is_missing(v):
                 holders.append("")
             elif isinstance(v, str):
                 holders.append(v.strip())
@@ -111,6 +111,14 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
         out["holder"] = ""
     out["target"] = out["target"].str.strip()
     return out[list(REQUIRED)]
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pandas.NA or NaT (scalars only)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # arrays and other non-scalars
+        return False
 
 
 def _rows(index: list[Any], limit: int = 10) -> str:
@@ -504,6 +512,27 @@ def _word_index(starts: list[int], pos: int) -> int:
 
 # --- structure --------------------------------------------------------------------------------
 
+def _third_party(view: str, reach: int = 12) -> tuple[float, float]:
+    """``other_between`` and ``other_acts_on_target`` of a view (see StructuralFeatures)."""
+    words = view.split()
+    targets = [i for i, w in enumerate(words) if TARGET in w]
+    holders = [i for i, w in enumerate(words) if HOLDER in w]
+    others = [i for i, w in enumerate(words) if OTHER in w]
+    if not targets or not others:
+        return 0.0, 0.0
+    between = 0.0
+    if holders:
+        lo, hi = sorted((holders[0], min(targets, key=lambda t: abs(t - holders[0]))))
+        between = float(any(lo < o < hi for o in others))
+    conflict = load_cues()["conflict"]
+    acts = 0.0
+    for o in others:
+        for t in targets:
+            if 0 < t - o <= reach and conflict.search(" ".join(words[o + 1:t])):
+                acts = 1.0
+    return between, acts
+
+
 _REPORTED = re.compile(r"\b(?:said|says|say|told|according to|stated|announced|insisted|claimed|"
                        r"added|warned|argued|quoted)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation))\b",
@@ -520,7 +549,10 @@ class StructuralFeatures(_RowTransformer):
     target), ``holder_passive_agent`` ("... was condemned by HOLDER"), ``by_holder``,
     ``reported_speech``, ``first_person``, ``headline`` (no final punctuation), ``all_caps``,
     ``question``, ``quote``, ``n_actors`` (distinct actors, capped at 5), ``holder_organisation``,
-    ``holder_via_leader``, ``target_via_demonym``.
+    ``holder_via_leader``, ``target_via_demonym``, ``other_between`` (another actor stands between
+    holder and target) and ``other_acts_on_target`` (another actor, then a conflict cue, then the
+    target within a few words: "Japan fears that Beijing may attack Taiwan", where Taiwan is the
+    threatened party rather than the holder's adversary).
 
     Examples
     --------
@@ -566,10 +598,12 @@ class StructuralFeatures(_RowTransformer):
             float(bool(hm) and hm[0].kind == "organisation"),
             float(any(m.via == "leader" for m in hm)),
             float(bool(tm) and all(m.via == "demonym" for m in tm)),
+            *_third_party(view),
         ]
 
     def _names(self) -> list[str]:
         return ["holder_empty", "holder_named", "holder_first", "target_named", "target_possessive",
                 "target_first_word", "holder_passive_agent", "by_holder", "reported_speech",
                 "first_person", "headline", "all_caps", "question", "quote", "n_actors",
-                "holder_organisation", "holder_via_leader", "target_via_demonym"]
+                "holder_organisation", "holder_via_leader", "target_via_demonym",
+                "other_between", "other_acts_on_target"]

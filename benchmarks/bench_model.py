@@ -1,0 +1,69 @@
+"""Time training the default model from scratch, loading it from the cache, and importing stance.
+
+Each measurement runs in a fresh Python process pinned to one core (``taskset -c 0`` when available),
+with a private, empty model cache, so nothing is shared between them. Prints seconds.
+
+Run from the repository root::
+
+    python benchmarks/bench_model.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+TRAIN = """
+import time
+t0 = time.perf_counter()
+import stance
+model = stance.load_model()          # empty cache: trains from the bundled corpus
+print(f"{time.perf_counter() - t0:.2f}")
+"""
+
+LOAD = """
+import time
+t0 = time.perf_counter()
+import stance
+model = stance.load_model()          # cached: verifies the hash, then unpickles
+print(f"{time.perf_counter() - t0:.2f}")
+"""
+
+IMPORT = """
+import time
+t0 = time.perf_counter()
+import stance
+print(f"{time.perf_counter() - t0:.3f}")
+"""
+
+
+def run(code: str, env: dict[str, str]) -> float:
+    """Seconds printed by ``code`` run in a fresh interpreter on one core."""
+    cmd = [sys.executable, "-c", code]
+    if shutil.which("taskset"):
+        cmd = ["taskset", "-c", "0", *cmd]
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    cache = tempfile.mkdtemp(prefix="stance-bench-")
+    env = dict(os.environ, STANCE_CACHE_DIR=cache, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               MKL_NUM_THREADS="1")
+    try:
+        train = run(TRAIN, env)
+        loads = [run(LOAD, env) for _ in range(3)]
+        imports = [run(IMPORT, env) for _ in range(5)]
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    print(f"train the default model from scratch (one core): {train:6.2f} s   (target < 60 s)")
+    print(f"load_model() from the cache, best of 3:          {min(loads):6.2f} s   (target < 1 s)")
+    print(f"import stance, best of 5:                        {min(imports):6.3f} s   (target < 0.5 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

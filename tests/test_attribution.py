@@ -1,0 +1,196 @@
+"""Tests for stance.attribution: candidate holders, their features and the holder classifier."""
+
+from __future__ import annotations
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from stance.attribution import (
+    CandidateFeatures,
+    build_holder_pipeline,
+    candidate_rows,
+    evaluate_holders,
+    holder_training_rows,
+    predict_holders,
+)
+from stance.model import default_corpus
+
+ROWS = pd.DataFrame(
+    candidate_rows("Japan and Britain condemned Russia's invasion of Ukraine.", "RUS", "FRA")
+    + candidate_rows("Russia was condemned by Japan.", "RUS")
+    + candidate_rows("We will never accept the occupation of our land by Russia.", "RUS", "UKR")
+    + candidate_rows("Russian jets struck a market in Syria.", "RUS")
+)
+
+
+def _holders(model, text, target, speaker=""):
+    return {code for code, _ in predict_holders(model.holders, text, target, speaker)}
+
+
+# ---------------------------------------------------------------------------------------------
+# CandidateFeatures: the scikit-learn contract
+# ---------------------------------------------------------------------------------------------
+
+
+def test_candidate_features_clone_and_params():
+    features = CandidateFeatures()
+    copy = clone(features)
+    assert copy is not features and type(copy) is CandidateFeatures
+    assert copy.get_params() == features.get_params() == {}
+    assert features.set_params(**features.get_params()) is features
+    assert features.get_params() == {}
+
+
+def test_candidate_features_joblib_round_trip(tmp_path):
+    features = CandidateFeatures().fit(ROWS)
+    path = tmp_path / "features.joblib"
+    joblib.dump(features, path)
+    loaded = joblib.load(path)
+    assert loaded.transform(ROWS) == features.transform(ROWS)
+    assert loaded.get_params() == features.get_params()
+
+
+def test_candidate_features_fit_transform_equals_fit_then_transform():
+    a = CandidateFeatures().fit_transform(ROWS)
+    b = CandidateFeatures().fit(ROWS).transform(ROWS)
+    assert a == b
+    assert len(a) == len(ROWS)
+    assert all(isinstance(d, dict) and d for d in a)
+
+
+def test_candidate_features_names_match_output_width():
+    features = CandidateFeatures().fit(ROWS)
+    names = features.get_feature_names_out()
+    out = features.transform(ROWS)
+    # one column of feature dicts per row
+    assert len(names) == 1
+    assert np.asarray(out, dtype=object).shape == (len(ROWS),)
+
+
+def test_candidate_features_before_fit_raises_not_fitted():
+    with pytest.raises(NotFittedError):
+        CandidateFeatures().transform(ROWS)
+    with pytest.raises(NotFittedError):
+        CandidateFeatures().get_feature_names_out()
+
+
+@pytest.mark.parametrize("column", ["text", "target", "candidate"])
+def test_candidate_features_missing_column_is_named(column):
+    with pytest.raises(ValueError, match=column):
+        CandidateFeatures().fit(ROWS.drop(columns=column))
+    features = CandidateFeatures().fit(ROWS)
+    with pytest.raises(ValueError, match=column):
+        features.transform(ROWS.drop(columns=column))
+
+
+@pytest.mark.parametrize("bad", [None, np.nan, 42])
+def test_candidate_features_non_string_text_names_the_column(bad):
+    X = ROWS.copy()
+    X["text"] = X["text"].astype(object)
+    X.loc[1, "text"] = bad
+    features = CandidateFeatures().fit(ROWS)
+    with pytest.raises((TypeError, ValueError), match="text"):
+        features.transform(X)
+
+
+def test_candidate_features_non_string_text_names_the_row():
+    X = ROWS.copy()
+    X["text"] = X["text"].astype(object)
+    X.loc[2, "text"] = None
+    with pytest.raises((TypeError, ValueError), match=r"rows? 2\b"):
+        CandidateFeatures().fit(X)
+
+
+def test_holder_pipeline_is_cloneable():
+    pipe = build_holder_pipeline(C=0.3)
+    copy = clone(pipe)
+    assert copy.get_params()["classifier__C"] == 0.3
+    X, y = holder_training_rows(default_corpus("train").head(300))
+    fitted = copy.fit(X, y)
+    assert set(fitted.predict(X)) <= {0, 1}
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates and training rows
+# ---------------------------------------------------------------------------------------------
+
+
+def test_candidate_rows_lists_named_actors_except_target_plus_speaker():
+    rows = candidate_rows("Japan and Britain condemned Russia's invasion of Ukraine.", "RUS", "FRA")
+    assert [r["candidate"] for r in rows] == ["JPN", "GBR", "UKR", "FRA"]
+    assert all(r["target"] == "RUS" and r["speaker"] == "FRA" for r in rows)
+    assert set(rows[0]) == {"text", "target", "candidate", "speaker"}
+
+
+def test_candidate_rows_speaker_not_duplicated_and_not_the_target():
+    named = candidate_rows("Japan condemned Russia and Japan will act.", "RUS", "JPN")
+    assert [r["candidate"] for r in named] == ["JPN"]
+    assert candidate_rows("Russia said it would respond.", "RUS", "RUS") == []
+    assert candidate_rows("Russia's economy grew.", "RUS") == []
+
+
+def test_holder_training_rows_labels():
+    corpus = pd.DataFrame({
+        "text": ["Japan condemned Russia while China stayed silent."] * 2
+        + ["Russian jets struck a market in Syria.", "We will never accept this, Russia."],
+        "holder": ["JPN", "JPN", np.nan, "UKR"],
+        "target": ["RUS", "CHN", "RUS", "RUS"],
+        "speaker": ["", "", None, "UKR"],
+    })
+    X, y = holder_training_rows(corpus)
+    got = {(t, c): label for t, c, label in zip(X["target"], X["candidate"], y)}
+    assert got == {("RUS", "JPN"): 1, ("RUS", "CHN"): 0,
+                   ("CHN", "JPN"): 1, ("CHN", "RUS"): 0,
+                   ("RUS", "SYR"): 0,
+                   ("RUS", "UKR"): 1}
+    assert list(X.columns) == ["text", "target", "candidate", "speaker"]
+    assert y.dtype.kind == "i"
+
+
+def test_holder_training_rows_without_speaker_column():
+    corpus = pd.DataFrame({"text": ["Japan condemned Russia."], "holder": ["JPN"], "target": ["RUS"]})
+    X, y = holder_training_rows(corpus)
+    assert X["candidate"].tolist() == ["JPN"] and y.tolist() == [1]
+
+
+# ---------------------------------------------------------------------------------------------
+# The trained holder model
+# ---------------------------------------------------------------------------------------------
+
+
+def test_default_model_has_holder_pipeline(default_model):
+    assert default_model.holders is not None
+
+
+def test_named_condemner_is_a_holder(default_model):
+    assert "JPN" in _holders(default_model, "Japan condemned Russia.", "RUS")
+
+
+def test_place_is_not_a_holder(default_model):
+    assert "SYR" not in _holders(default_model, "Russian jets struck a market in Syria.", "RUS")
+
+
+def test_speaker_rule(default_model):
+    text = "We will never accept the occupation of our land by Russia."
+    assert _holders(default_model, text, "RUS", "UKR") == {"UKR"}
+    assert _holders(default_model, text, "RUS") == set()
+
+
+def test_predict_holders_probabilities(default_model):
+    found = predict_holders(default_model.holders, "Japan and Britain condemned Russia.", "RUS")
+    assert found and all(0.5 <= p <= 1 for _, p in found)
+    assert predict_holders(default_model.holders, "Japan condemned Russia.", "RUS", threshold=1.01) == []
+
+
+def test_evaluate_holders(default_model):
+    scores = evaluate_holders(default_model.holders, default_corpus("test"))
+    for key in ("set_accuracy", "precision", "recall", "f1", "reachable"):
+        assert 0.0 <= scores[key] <= 1.0, key
+    p, r = scores["precision"], scores["recall"]
+    assert scores["f1"] == pytest.approx(2 * p * r / (p + r))
+    assert scores["f1"] > 0.5
+    assert scores["n_pairs"] > 0

@@ -1,0 +1,349 @@
+"""Tests for stance.features: the row transformers and their input handling."""
+
+from __future__ import annotations
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from stance.features import (
+    CueFeatures,
+    SentimentFeatures,
+    StructuralFeatures,
+    TargetView,
+    as_rows,
+)
+
+ROWS = pd.DataFrame({
+    "text": [
+        "Japan condemned Russia's invasion of Ukraine.",
+        "Russia was condemned by Japan.",
+        "We will never accept the occupation of our land by Russia.",
+        "Japan did not condemn Russia.",
+        "China and Russia signed a friendship treaty in Moscow.",
+        "Taiwan's economy grew by 5 percent in May",
+        "Russia held talks with officials on Monday in the capital after a very long journey by train, "
+        "and the weather there was wonderful.",
+    ],
+    "holder": ["JPN", "JPN", "UKR", "JPN", "CHN", "", ""],
+    "target": ["RUS", "RUS", "RUS", "RUS", "RUS", "TWN", "RUS"],
+})
+
+#: One instance of each transformer, with non-default parameters where it has any.
+TRANSFORMERS = {
+    "TargetView": TargetView(),
+    "TargetView-relation": TargetView(scope="relation", context=2),
+    "TargetView-options": TargetView(lowercase=False, mark_others=False),
+    "SentimentFeatures": SentimentFeatures(window=3),
+    "CueFeatures": CueFeatures(window=5, negation_scope=2, cap=2),
+    "StructuralFeatures": StructuralFeatures(),
+}
+# a parameter to change in the set_params round trip, with a value that changes the output
+CHANGES = {
+    "TargetView": ("scope", "relation"),
+    "TargetView-relation": ("context", 0),
+    "TargetView-options": ("mark_others", True),
+    "SentimentFeatures": ("window", 30),
+    "CueFeatures": ("cap", 1),
+    "StructuralFeatures": None,
+}
+IDS = list(TRANSFORMERS)
+
+
+@pytest.fixture(params=IDS)
+def name_and_transformer(request):
+    return request.param, clone(TRANSFORMERS[request.param])
+
+
+def _features(name: str, transformer, X) -> dict:
+    out = transformer.fit(X).transform(X)
+    return dict(zip(transformer.get_feature_names_out(), np.asarray(out)[0]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The scikit-learn contract, for every transformer
+# ---------------------------------------------------------------------------------------------
+
+
+def test_clone_gives_equal_params(name_and_transformer):
+    _, transformer = name_and_transformer
+    copy = clone(transformer)
+    assert copy is not transformer
+    assert copy.get_params() == transformer.get_params()
+    assert type(copy) is type(transformer)
+
+
+def test_get_params_set_params_round_trip(name_and_transformer):
+    name, transformer = name_and_transformer
+    params = transformer.get_params()
+    assert transformer.set_params(**params) is transformer
+    assert transformer.get_params() == params
+    change = CHANGES[name]
+    if change is None:
+        assert params == {}
+        return
+    key, value = change
+    assert params[key] != value
+    before = transformer.fit_transform(ROWS)
+    transformer.set_params(**{key: value})
+    assert transformer.get_params()[key] == value
+    after = transformer.fit_transform(ROWS)
+    assert not np.array_equal(np.asarray(before), np.asarray(after)), f"{key}={value!r} had no effect"
+    transformer.set_params(**params)
+    np.testing.assert_array_equal(transformer.fit_transform(ROWS), before)
+
+
+def test_joblib_round_trip(name_and_transformer, tmp_path):
+    _, transformer = name_and_transformer
+    transformer.fit(ROWS)
+    path = tmp_path / "transformer.joblib"
+    joblib.dump(transformer, path)
+    loaded = joblib.load(path)
+    assert loaded.get_params() == transformer.get_params()
+    np.testing.assert_array_equal(loaded.transform(ROWS), transformer.transform(ROWS))
+
+
+def test_fit_transform_equals_fit_then_transform(name_and_transformer):
+    _, transformer = name_and_transformer
+    a = transformer.fit_transform(ROWS)
+    b = clone(transformer).fit(ROWS).transform(ROWS)
+    np.testing.assert_array_equal(a, b)
+    assert len(a) == len(ROWS)
+
+
+def test_feature_names_match_output_width(name_and_transformer):
+    name, transformer = name_and_transformer
+    out = np.asarray(transformer.fit_transform(ROWS))
+    names = transformer.get_feature_names_out()
+    if name.startswith("TargetView"):
+        assert list(names) == ["view"]
+        assert out.ndim == 1 and out.shape == (len(ROWS),)
+        assert all(isinstance(v, str) for v in out)
+    else:
+        assert out.ndim == 2
+        assert len(names) == out.shape[1]
+        assert len(set(names)) == len(names)
+
+
+def test_transform_before_fit_raises_not_fitted(name_and_transformer):
+    _, transformer = name_and_transformer
+    with pytest.raises(NotFittedError):
+        transformer.transform(ROWS)
+    with pytest.raises(NotFittedError):
+        transformer.get_feature_names_out()
+
+
+@pytest.mark.parametrize("column", ["text", "target"])
+def test_missing_column_is_named(name_and_transformer, column):
+    _, transformer = name_and_transformer
+    with pytest.raises(ValueError, match=column):
+        transformer.fit(ROWS.drop(columns=column))
+    transformer.fit(ROWS)
+    with pytest.raises(ValueError, match=column):
+        transformer.transform(ROWS.drop(columns=column))
+
+
+@pytest.mark.parametrize("bad", [None, np.nan, 42, b"Japan condemned Russia."])
+def test_non_string_text_names_column_and_row(name_and_transformer, bad):
+    _, transformer = name_and_transformer
+    X = ROWS.copy()
+    X.index = range(10, 10 + len(X))
+    X["text"] = X["text"].astype(object)
+    X.loc[13, "text"] = bad
+    with pytest.raises((ValueError, TypeError), match=r"'text'.*\b13\b"):
+        transformer.fit(X)
+    transformer.fit(ROWS)
+    with pytest.raises((ValueError, TypeError), match=r"'text'.*\b13\b"):
+        transformer.transform(X)
+
+
+def test_non_tabular_input_raises_type_error(name_and_transformer):
+    _, transformer = name_and_transformer
+    with pytest.raises(TypeError, match="DataFrame"):
+        transformer.fit("Japan condemned Russia.")
+
+
+def test_list_of_dicts_is_accepted(name_and_transformer):
+    _, transformer = name_and_transformer
+    records = ROWS.to_dict(orient="records")
+    np.testing.assert_array_equal(transformer.fit_transform(records), transformer.fit_transform(ROWS))
+
+
+def test_bad_scope_is_refused():
+    view = TargetView(scope="paragraph").fit(ROWS)
+    with pytest.raises(ValueError, match="scope"):
+        view.transform(ROWS)
+
+
+# ---------------------------------------------------------------------------------------------
+# as_rows
+# ---------------------------------------------------------------------------------------------
+
+
+def test_as_rows_maps_missing_holders_to_empty_string():
+    X = pd.DataFrame({"text": ["Japan condemned Russia."] * 4, "holder": [None, np.nan, "", " JPN "],
+                      "target": ["RUS"] * 4})
+    rows = as_rows(X)
+    assert rows["holder"].tolist() == ["", "", "", "JPN"]
+    assert list(rows.columns) == ["text", "holder", "target"]
+
+
+def test_as_rows_without_holder_column():
+    rows = as_rows([{"text": "Japan condemned Russia.", "target": " RUS "}])
+    assert rows["holder"].tolist() == [""]
+    assert rows["target"].tolist() == ["RUS"]
+
+
+def test_as_rows_rejects_non_string_holder_naming_the_row():
+    X = pd.DataFrame({"text": ["a", "b"], "holder": ["JPN", 7], "target": ["RUS", "RUS"]}, index=[5, 6])
+    with pytest.raises(ValueError, match=r"holder.*row 6"):
+        as_rows(X)
+
+
+def test_as_rows_accepts_pd_na_holder():
+    X = pd.DataFrame({"text": ["Japan condemned Russia.", "Russia's economy grew."],
+                      "holder": ["JPN", None], "target": ["RUS", "RUS"]}).convert_dtypes()
+    assert as_rows(X)["holder"].tolist() == ["JPN", ""]
+
+
+# ---------------------------------------------------------------------------------------------
+# Behaviour of each transformer
+# ---------------------------------------------------------------------------------------------
+
+
+def _view(text: str, holder: str, target: str, **params) -> str:
+    X = pd.DataFrame({"text": [text], "holder": [holder], "target": [target]})
+    return TargetView(**params).fit_transform(X)[0]
+
+
+def test_target_view_replaces_mentions_with_placeholders():
+    view = _view("Japan condemned Russia's invasion of Ukraine.", "JPN", "RUS")
+    assert view == "xholder condemned xtarget's invasion of xactor."
+    for name in ("japan", "russia", "ukraine"):
+        assert name not in view
+
+
+def test_target_view_without_holder_adds_xnoholder():
+    view = _view("Japan condemned Russia.", "", "RUS")
+    assert view.split()[0] == "xnoholder"
+    assert "xholder" not in view
+    assert "xactor" in view  # Japan is just another actor now
+
+
+def test_target_view_unnamed_holder_adds_xunnamedholder():
+    view = _view("We will never accept the occupation of our land by Russia.", "UKR", "RUS")
+    assert view.split()[0] == "xunnamedholder"
+    assert "xtarget" in view and "xholder" not in view.replace("xunnamedholder", "")
+
+
+def test_target_view_options():
+    text = "Britain condemned Russia's invasion of Georgia."
+    assert _view(text, "GBR", "RUS", mark_others=False) == "xholder condemned xtarget's invasion of georgia."
+    assert "Georgia" in _view(text, "GBR", "RUS", mark_others=False, lowercase=False)
+
+
+def test_country_names_do_not_change_the_view():
+    X = pd.DataFrame({
+        "text": ["Britain condemned Russia's invasion of Georgia.",
+                 "Japan condemned China's invasion of Vietnam."],
+        "holder": ["GBR", "JPN"], "target": ["RUS", "CHN"]})
+    for transformer in (TargetView(), TargetView(scope="relation"), CueFeatures(), StructuralFeatures()):
+        out = np.asarray(transformer.fit_transform(X))
+        np.testing.assert_array_equal(out[0], out[1])
+
+
+def test_relation_scope_keeps_holder_to_target_span():
+    text = "On Monday Japan sharply condemned Russia's invasion of Ukraine, officials said in Tokyo."
+    sentence = _view(text, "JPN", "RUS")
+    relation = _view(text, "JPN", "RUS", scope="relation", context=1)
+    assert relation.startswith("xholder") and "xtarget" in relation
+    assert "monday" not in relation and "officials" not in relation
+    assert len(relation.split()) < len(sentence.split())
+    no_holder = _view(text, "", "RUS", scope="relation", context=1)
+    assert "xnoholder" not in no_holder and len(no_holder.split()) == 3
+
+
+def _cues(text: str, holder: str = "JPN", target: str = "RUS", **params) -> dict:
+    X = pd.DataFrame({"text": [text], "holder": [holder], "target": [target]})
+    return _features("CueFeatures", CueFeatures(**params), X)
+
+
+def test_cue_negation():
+    plain = _cues("Japan condemned Russia.")
+    negated = _cues("Japan did not condemn Russia.")
+    assert plain["conflict"] == 1 and plain["conflict_negated"] == 0
+    assert negated["conflict"] == 1 and negated["conflict_negated"] == 1
+    assert negated["negation"] >= 1 and plain["negation"] == 0
+
+
+def test_cue_negation_scope():
+    text = "Japan did not hesitate for a single moment and condemned Russia."
+    assert _cues(text)["conflict_negated"] == 0
+    assert _cues(text, negation_scope=20)["conflict_negated"] == 1
+
+
+def test_cue_near_target():
+    near = _cues("Japan condemned Russia.")
+    far = _cues("Japan condemned the decision on Monday, officials said at a long and crowded press "
+                "briefing held in the capital late in the evening about Russia.")
+    assert near["conflict_near"] == 1
+    assert far["conflict"] == 1 and far["conflict_near"] == 0
+
+
+def test_cue_counts_are_capped():
+    text = "Japan condemned, denounced, condemned, condemned and condemned Russia."
+    assert _cues(text, cap=3)["conflict"] == 3
+    assert _cues(text, cap=1)["conflict"] == 1
+
+
+def _structure(text: str, holder: str, target: str) -> dict:
+    X = pd.DataFrame({"text": [text], "holder": [holder], "target": [target]})
+    return _features("StructuralFeatures", StructuralFeatures(), X)
+
+
+def test_structure_passive_agent_and_holder_first():
+    passive = _structure("Russia was condemned by Japan.", "JPN", "RUS")
+    active = _structure("Japan condemned Russia.", "JPN", "RUS")
+    assert passive["holder_passive_agent"] == 1 and passive["by_holder"] == 1
+    assert passive["holder_first"] == 0 and passive["target_first_word"] == 1
+    assert active["holder_passive_agent"] == 0 and active["by_holder"] == 0
+    assert active["holder_first"] == 1 and active["target_first_word"] == 0
+
+
+def test_structure_holder_flags():
+    empty = _structure("Japan condemned Russia.", "", "RUS")
+    assert empty["holder_empty"] == 1 and empty["holder_named"] == 0 and empty["holder_first"] == 0
+    unnamed = _structure("We will never accept the occupation of our land by Russia.", "UKR", "RUS")
+    assert unnamed["holder_empty"] == 0 and unnamed["holder_named"] == 0
+    assert unnamed["first_person"] == 1
+    headline = _structure("JAPAN CONDEMNS RUSSIA", "JPN", "RUS")
+    assert headline["headline"] == 1 and headline["all_caps"] == 1
+    assert _structure("Japan condemned Russia.", "JPN", "RUS")["headline"] == 0
+
+
+def _sentiment(text: str, target: str, **params) -> dict:
+    X = pd.DataFrame({"text": [text], "holder": [""], "target": [target]})
+    return _features("SentimentFeatures", SentimentFeatures(**params), X)
+
+
+def test_sentiment_window_differs_from_sentence_when_word_is_far():
+    far = _sentiment("Russia held talks with officials on Monday in the capital after a very long "
+                     "journey by train, and the weather there was wonderful.", "RUS")
+    assert far["polarity"] > 0
+    assert far["window_polarity"] != far["polarity"]
+    assert far["window_polarity"] == 0
+    near = _sentiment("Russia is a wonderful partner.", "RUS")
+    assert near["polarity"] > 0 and near["window_polarity"] == near["polarity"]
+
+
+def test_sentiment_signs():
+    assert _sentiment("China is a great and friendly partner.", "CHN")["polarity"] > 0
+    assert _sentiment("China's terrible and brutal crackdown.", "CHN")["polarity"] < 0
+
+
+def test_sentiment_unnamed_target_uses_whole_sentence():
+    f = _sentiment("They met on Monday and it was a wonderful, friendly visit.", "CHN", window=1)
+    assert f["window_polarity"] == f["polarity"] and f["polarity"] > 0
