@@ -704,9 +704,22 @@ def cache_dir() -> Path:
     return Path(base) / "stance"
 
 
+#: Files whose content decides what the default model is: the code that builds its features and
+#: the data it reads. Any change gives a new cache key, so a stale model is never served.
+_MODEL_SOURCES = ("text.py", "actors.py", "features.py", "attribution.py", "model.py")
+
+
 def _default_path() -> Path:
-    corpus = resources.files("stance").joinpath("data", "corpus.csv").read_bytes()
-    tag = hashlib.sha256(corpus).hexdigest()[:12]
+    digest = hashlib.sha256()
+    package = resources.files("stance")
+    for name in _MODEL_SOURCES:
+        digest.update(package.joinpath(name).read_bytes())
+    data = package.joinpath("data")
+    for entry in sorted(data.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".tsv", ".csv")):
+            digest.update(entry.name.encode())
+            digest.update(entry.read_bytes())
+    tag = digest.hexdigest()[:16]
     return cache_dir() / f"default-{__version__}-sklearn{sklearn.__version__}-{tag}.joblib"
 
 
@@ -717,10 +730,10 @@ def load_model(path: str | os.PathLike[str] | None = None) -> StanceModel:
     the file's SHA-256 matches the one recorded there, and when it was saved by the installed
     scikit-learn version.
 
-    The default model is trained deterministically from the bundled corpus (all rows) on first use,
-    which takes well under a minute, and cached under :func:`cache_dir`, keyed by the library
-    version, the scikit-learn version and the corpus hash: a pickle made by another scikit-learn
-    version is never served.
+    The default model is trained deterministically from the bundled corpus (all rows) on first use
+    and cached under :func:`cache_dir`, keyed by the library version, the scikit-learn version and
+    a hash of the corpus, the data files and the code that builds the features: a pickle made by
+    another scikit-learn version or by other code is never served.
 
     Parameters
     ----------
