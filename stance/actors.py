@@ -231,6 +231,14 @@ class Gazetteer:
         Rows of ``ambiguous.tsv`` (``alias``, ``side``, ``words``).
     context_words : list of dict
         Rows of ``context_words.tsv`` (``word``).
+
+    Examples
+    --------
+    >>> gaz = Gazetteer.default()
+    >>> gaz.name("XKX"), gaz.kind("NATO")
+    ('Kosovo', 'organisation')
+    >>> [m.code for m in gaz.find("NATO allies met in Pristina.")]
+    ['NATO', 'XKX']
     """
 
     def __init__(
@@ -486,14 +494,17 @@ class Gazetteer:
         else:
             matches = self.pattern_ignorecase.finditer(text)
         raw: list[tuple[int, int, _Entry]] = []
+        get = index.get
         for m in matches:
-            entry = index.get(m.group())
+            surface = m.group()
+            entry = get(surface)
             if entry is None:
-                entry = index.get(_key(m.group()))
+                entry = get(_key(surface))
                 if entry is None:
                     continue
             if entry.code is not None:
-                raw.append((m.start(), m.end(), entry))
+                start, end = m.span()
+                raw.append((start, end, entry))
         if not raw:
             return []
         out: list[Mention] = []
@@ -529,7 +540,9 @@ class Gazetteer:
                 elif text[end - 1] in "sS" and not after[:1].isalnum():
                     possessive = True
             if entry.terms:
-                term, former = _pick_term(entry.terms, day or _dt.date.today())
+                if day is None:
+                    day = _dt.date.today()
+                term, former = _pick_term(entry.terms, day)
                 row = actors[term.code]
                 out.append(Mention(term.code, row["name"], row["kind"], text[start:end], start,
                                    end, "leader", possessive, term.person, term.office, former))

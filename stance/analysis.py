@@ -322,10 +322,6 @@ def analyze_files(
     model = model or load_model()
     collected: list[pd.DataFrame] = []
     bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(desc="analysing", unit="doc")
     sink = _RowSink(Path(out), atomic_write) if out is not None else None
     try:
         for path in files:
@@ -345,6 +341,10 @@ def analyze_files(
                     sink.write(rows)
                 else:
                     collected.append(rows)
+                if progress and bar is None:  # only once the input has been read successfully
+                    from tqdm.auto import tqdm
+
+                    bar = tqdm(desc="analysing", unit="doc")
                 if bar is not None:
                     bar.update(len(docs))
         if sink is not None:
@@ -360,28 +360,44 @@ def analyze_files(
     return out_rows
 
 
+_STRING_COLUMNS = ("doc_id", "sentence", "holder", "holder_name", "target", "stance", "source",
+                   "speaker")
+
+
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    types = {"sentence_id": pa.int64(), "start": pa.int64(), "end": pa.int64(),
+             "date": pa.timestamp("ns")}
+    return pa.schema([(c, pa.string() if c in _STRING_COLUMNS else types.get(c, pa.float64()))
+                      for c in ROW_COLUMNS])
+
+
 class _RowSink:
     """Appends row chunks to a temporary file; renamed into place by :meth:`close`."""
 
     def __init__(self, path: Path, atomic_write: Any) -> None:
         self.path = path
         self.suffix = path.suffix.lower()
-        binary = self.suffix in (".parquet", ".pq")
-        self._ctx = atomic_write(path, "wb" if binary else "w")
+        self.parquet = self.suffix in (".parquet", ".pq")
+        self._ctx = atomic_write(path, "wb" if self.parquet else "w")
         self._fh = self._ctx.__enter__()
         self._first = True
-        self._parquet = None
+        self._writer: Any = None
 
     def write(self, rows: pd.DataFrame) -> None:
-        if self.suffix in (".parquet", ".pq"):
+        if self.parquet:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pandas(rows.astype({"doc_id": str, "source": object,
-                                                      "speaker": str}), preserve_index=False)
-            if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self._fh, table.schema)
-            self._parquet.write_table(table.cast(self._parquet.schema))
+            schema = _arrow_schema()
+            frame = rows.copy()
+            for c in _STRING_COLUMNS:
+                frame[c] = [None if _missing(v) else str(v) for v in frame[c]]
+            frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self._fh, schema)
+            self._writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))
         elif self.suffix in (".jsonl", ".ndjson"):
             if len(rows):
                 rows.to_json(self._fh, orient="records", lines=True, force_ascii=False,
@@ -392,16 +408,21 @@ class _RowSink:
         self._first = False
 
     def close(self) -> Path:
-        if self.suffix in (".parquet", ".pq") and self._parquet is None:
-            self.write(_empty_rows())
-        if self._parquet is not None:
-            self._parquet.close()
-        if self._first and self.suffix not in (".jsonl", ".ndjson", ".parquet", ".pq"):
-            self.write(_empty_rows())
+        if self._first and self.suffix not in (".jsonl", ".ndjson"):
+            self.write(_empty_rows())  # a header (CSV) or a schema (Parquet) even with no rows
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self._ctx.__exit__(None, None, None)
         return self.path
 
     def abort(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            except Exception:  # the output is being discarded anyway
+                pass
+            self._writer = None
         try:
             self._ctx.__exit__(RuntimeError, RuntimeError("aborted"), None)
         except RuntimeError:

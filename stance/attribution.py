@@ -141,7 +141,32 @@ def candidate_features(text: str, target: str, candidate: str, speaker: str = ""
     # "X and Y condemned": coordination with another actor
     f["coordinated"] = int(any(abs(m.start - first.end) <= 6 or abs(first.start - m.end) <= 6
                                for m in others))
+    # the target is acted on by a third party ("... Beijing threatened to take Taiwan by force"):
+    # the target is a victim there, and the sentence's subject is less likely its adversary
+    f["third_party_acts_on_target"] = int(_acted_on(text, tm, others))
     return f
+
+
+def _acted_on(text: str, target_mentions: list[Mention], others: list[Mention], reach: int = 90
+              ) -> bool:
+    """Whether the actor named nearest before a target mention acts on it with a conflict cue.
+
+    "Japan fears that China may take Taiwan by force": China, the nearest actor before Taiwan,
+    "take ... by force" -- Taiwan is the threatened party. Only the nearest actor counts, so that a
+    conflict word elsewhere in the sentence does not make every target a victim.
+    """
+    from .features import load_cues
+
+    conflict = load_cues()["conflict"]
+    low = text.lower()
+    for t in target_mentions:
+        before = [o for o in others if o.end <= t.start]
+        if not before:
+            continue
+        o = max(before, key=lambda m: m.end)
+        if t.start - o.end <= reach and conflict.search(low, o.end, t.start):
+            return True
+    return False
 
 
 class CandidateFeatures(TransformerMixin, BaseEstimator):

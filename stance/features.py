@@ -449,6 +449,10 @@ class CueFeatures(_RowTransformer):
         Words before a cue in which a negation cue negates it.
     cap : int, default 3
         Counts are clipped to this value.
+    adjacent : int, default 4
+        Words before a target mention searched for the cue that governs it; its category
+        (conflict, cooperation or neutral; a negated cue counts as neutral) is one-hot encoded as
+        ``governed_by_conflict``, ``governed_by_cooperation``, ``governed_by_neutral``.
 
     Examples
     --------
@@ -460,10 +464,12 @@ class CueFeatures(_RowTransformer):
     1.0
     """
 
-    def __init__(self, window: int = 8, negation_scope: int = 3, cap: int = 3) -> None:
+    def __init__(self, window: int = 8, negation_scope: int = 3, cap: int = 3,
+                 adjacent: int = 4) -> None:
         self.window = window
         self.negation_scope = negation_scope
         self.cap = cap
+        self.adjacent = adjacent
 
     def transform(self, X: Any) -> np.ndarray:
         """Return the cue counts, one row per input row."""
@@ -494,14 +500,40 @@ class CueFeatures(_RowTransformer):
                 feats += [total, negated, near]
             else:
                 feats += [total, near]
+        feats += self._governing(view, words, starts, target_idx, neg_idx, patterns)
         return feats
+
+    def _governing(self, view: str, words: list[tuple[int, int]], starts: list[int],
+                   target_idx: list[int], neg_idx: list[int],
+                   patterns: dict[str, re.Pattern[str]]) -> list[float]:
+        """One-hot category of the cue closest before a target mention, within ``adjacent`` words.
+
+        The phrase that governs the target ("concern over X", "sanctions on X", "ties with X") says
+        more about the stance toward X than cues elsewhere in the sentence.
+        """
+        best: dict[int, str] = {}
+        for category in ("conflict", "cooperation", "neutral"):
+            for m in patterns[category].finditer(view):
+                k = _word_index(starts, m.start())
+                best.setdefault(k, category)
+        out = {"conflict": 0.0, "cooperation": 0.0, "neutral": 0.0}
+        for t in target_idx:
+            for k in range(t - 1, max(-1, t - 1 - self.adjacent), -1):
+                if k in best:
+                    negated = any(0 < k - j <= self.negation_scope for j in neg_idx)
+                    category = best[k]
+                    if negated and category != "neutral":
+                        category = "neutral"
+                    out[category] = 1.0
+                    break
+        return [out["conflict"], out["cooperation"], out["neutral"]]
 
     def _names(self) -> list[str]:
         names = []
         for category in CUE_CATEGORIES:
             names += [category, f"{category}_near"] if category not in ("conflict", "cooperation") \
                 else [category, f"{category}_negated", f"{category}_near"]
-        return names
+        return [*names, "governed_by_conflict", "governed_by_cooperation", "governed_by_neutral"]
 
 
 def _word_index(starts: list[int], pos: int) -> int:

@@ -117,16 +117,16 @@ def iter_documents(path: str | os.PathLike[str], *, text_col: str = "text",
         return
     sep = "," if kind == "csv" else "\t"
     try:
-        reader = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                             chunksize=chunksize, encoding="utf-8")
-        offset = 0
-        for frame in reader:
-            if offset == 0 and text_col not in frame.columns:
-                raise InputError(f"{path}: no column {text_col!r}; columns are {list(frame.columns)}"
-                                 "; choose one with --text-col")
-            frame.index = range(offset, offset + len(frame))
-            offset += len(frame)
-            yield frame
+        with pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[],
+                         chunksize=chunksize, encoding="utf-8") as reader:
+            offset = 0
+            for frame in reader:
+                if offset == 0 and text_col not in frame.columns:
+                    raise InputError(f"{path}: no column {text_col!r}; columns are "
+                                     f"{list(frame.columns)}; choose one with --text-col")
+                frame.index = range(offset, offset + len(frame))
+                offset += len(frame)
+                yield frame
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except pd.errors.ParserError as exc:

@@ -591,7 +591,7 @@ def evaluate(model: StanceModel | None, data: pd.DataFrame) -> Evaluation:
     Examples
     --------
     >>> result = evaluate(train(default_corpus("train")), default_corpus("test"))
-    >>> result.macro_f1 > result.baselines.loc["textblob_polarity", "macro_f1"]
+    >>> bool(result.macro_f1 > result.baselines.loc["textblob_polarity", "macro_f1"])
     True
     """
     rows = validate_training_data(data)

@@ -26,6 +26,9 @@ PERIODS = {"month": "M", "quarter": "Q", "year": "Y"}
 _SUMS = ["n", "n_docs", "n_oppose", "n_neutral", "n_support", "sum_score", "sum_sentiment",
          "doc_sum_sq", "doc_sum_n", "doc_n_sq", "doc_mean_sum", "doc_mean_sq"]
 NO_HOLDER_NAME = "(no holder: tone of coverage)"
+#: Group labels of rows whose date (for month/quarter/year) or ``by`` column is missing: such rows
+#: are kept, in their own group, so that counts always add up to the number of rows.
+NO_DATE, MISSING = "(no date)", "(missing)"
 
 
 def _group_columns(rows: pd.DataFrame, by: str | list[str] | None) -> tuple[pd.DataFrame, list[str]]:
@@ -37,11 +40,12 @@ def _group_columns(rows: pd.DataFrame, by: str | list[str] | None) -> tuple[pd.D
             if "date" not in rows.columns:
                 raise ValueError(f"by={item!r} needs a 'date' column; analyze with date_col=...")
             dates = pd.to_datetime(rows["date"], errors="coerce")
-            if len(rows) and dates.isna().all():
-                raise ValueError(f"by={item!r}: the rows have no dates; analyze with date_col=...")
-            rows = rows.assign(**{item: dates.dt.to_period(PERIODS[item]).astype(str)})
+            periods = dates.dt.to_period(PERIODS[item]).astype(str).where(dates.notna(), NO_DATE)
+            rows = rows.assign(**{item: periods})
             keys.append(item)
         elif item in rows.columns:
+            values = rows[item].astype(object)
+            rows = rows.assign(**{item: values.where(values.notna(), MISSING).astype(str)})
             keys.append(item)
         else:
             raise ValueError(f"by={item!r} is neither 'month', 'quarter', 'year' nor a column of "
@@ -176,7 +180,8 @@ def profile(rows: pd.DataFrame | Iterable[pd.DataFrame], *, by: str | list[str] 
         Output of :func:`stance.analyze`, whole or in chunks (chunks must not split a document).
     by : str or list of str, optional
         "month", "quarter" or "year" (from the ``date`` column) for time series, or column names
-        (``source``, ``speaker``) for per-source profiles.
+        (``source``, ``speaker``) for per-source profiles. Rows without a date or without a value
+        in the column form a group labelled "(no date)" or "(missing)": no row is dropped.
     min_count : int, default 1
         Leave out (holder, target) groups with fewer stance rows.
     weight : {"sentence", "document"}, default "sentence"

@@ -1,0 +1,347 @@
+"""Tests for the ``stance`` command line (stance.cli.main, run in-process)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import stance
+from stance.analysis import ROW_COLUMNS
+from stance.cli import main
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+#: Six short documents written for these tests, with dates and a speaking country.
+DOCS = pd.DataFrame({
+    "id": [1, 2, 3, 4, 5, 6],
+    "date": ["2021-02-01", "2021-07-15", "2022-03-02", "2022-09-09", "2023-01-20", "2023-06-30"],
+    "speaker": ["", "USA", "", "GBR", "", ""],
+    "text": [
+        "Japan condemned Russia's invasion of Ukraine. Beijing warned Taipei again.",
+        "We reject any interference by China in our internal affairs.",
+        "Germany criticised Moscow over the attack. China held talks with Brazil.",
+        "We stand with Taiwan and oppose any use of force by China.",
+        "The weather was fine and markets were calm.",
+        "Japan protested against Chinese ships near the islands. Russia sent troops.",
+    ],
+})
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture
+def docs_csv(tmp_path) -> Path:
+    path = tmp_path / "docs.csv"
+    DOCS.to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_error(code: int, err: str, *needles: str) -> None:
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("stance ")
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith((".part", ".tmp"))]
+
+
+# --- help and actors --------------------------------------------------------------------------
+
+
+def test_installed_command_help():
+    exe = shutil.which("stance") or str(Path(sys.executable).with_name("stance"))
+    result = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for command in ("profile", "analyze", "actors", "train", "evaluate", "sample"):
+        assert command in result.stdout
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and "profile" in out
+
+
+def test_actors_prints_codes(capsys):
+    code, out, _ = run(capsys, "actors", "Beijing warned Taipei as the Kremlin hailed ties")
+    assert code == 0
+    assert [line.split()[1] for line in out.strip().splitlines()] == ["CHN", "TWN", "RUS"]
+
+
+def test_actors_by_date_and_nothing_found(capsys):
+    code, out, _ = run(capsys, "actors", "Abe visited Washington", "--as-of", "2015-04-28")
+    assert code == 0 and "JPN" in out and "USA" in out
+    code, out, _ = run(capsys, "actors", "The weather was fine.")
+    assert code == 0 and "no actors" in out
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+
+def test_profile_prints_a_table_and_writes_out_and_plot(capsys, tmp_path, docs_csv, default_model):
+    out_csv, plot = tmp_path / "profile.csv", tmp_path / "heat.png"
+    code, out, err = run(capsys, "profile", docs_csv, "--id-col", "id", "--date-col", "date",
+                         "--speaker-col", "speaker", "--out", out_csv, "--plot", plot, "--quiet")
+    assert code == 0, err
+    expected = stance.profile(stance.analyze(DOCS, model=default_model, id_col="id",
+                                             date_col="date", speaker_col="speaker"))
+    written = pd.read_csv(out_csv, keep_default_na=False)
+    assert written[["holder", "target", "n"]].values.tolist() == \
+        expected[["holder", "target", "n"]].values.tolist()
+    assert written["n"].sum() == expected["n"].sum()
+    # the printed table shows the holders and targets
+    assert "stance rows from" in out
+    for holder in ("JPN", "USA"):
+        assert holder in out
+    assert "USA" in set(written["holder"])  # the speaker's own "we"
+    assert plot.read_bytes()[:8] == PNG
+    assert leftovers(tmp_path) == []
+
+
+def test_profile_by_year(capsys, tmp_path, docs_csv, default_model):
+    out_csv, plot = tmp_path / "by_year.csv", tmp_path / "rank.png"
+    code, out, err = run(capsys, "profile", docs_csv, "--id-col", "id", "--date-col", "date",
+                         "--speaker-col", "speaker", "--by", "year", "--out", out_csv,
+                         "--plot", plot, "--quiet")
+    assert code == 0, err
+    written = pd.read_csv(out_csv, keep_default_na=False, dtype={"year": str})
+    assert "year" in written.columns
+    assert set(written["year"]) <= {"2021", "2022", "2023"}
+    assert len(set(written["year"])) >= 2
+    assert "year" in out
+    assert plot.read_bytes()[:8] == PNG
+
+
+def test_profile_reads_analysed_rows(capsys, tmp_path, docs_csv, default_model):
+    rows_csv = tmp_path / "rows.csv"
+    code, _, err = run(capsys, "analyze", docs_csv, "--id-col", "id", "--out", rows_csv, "--quiet")
+    assert code == 0, err
+    code, out, err = run(capsys, "profile", rows_csv, "--out", tmp_path / "p.csv")
+    assert code == 0, err
+    rows = pd.read_csv(rows_csv)
+    assert f"{len(rows)} stance rows" in out
+    assert pd.read_csv(tmp_path / "p.csv")["n"].sum() == len(rows)
+
+
+# --- analyze ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
+def test_analyze_out(capsys, tmp_path, docs_csv, default_model, suffix):
+    out_path = tmp_path / f"rows{suffix}"
+    code, out, err = run(capsys, "analyze", docs_csv, "--id-col", "id", "--date-col", "date",
+                         "--out", out_path, "--chunksize", "2", "--quiet")
+    assert code == 0, err
+    assert str(out_path) in out
+    if suffix == ".csv":
+        rows = pd.read_csv(out_path, keep_default_na=False)
+    elif suffix == ".jsonl":
+        rows = pd.read_json(out_path, lines=True)
+    else:
+        rows = pd.read_parquet(out_path)
+    assert list(rows.columns) == ROW_COLUMNS
+    expected = stance.analyze(DOCS, model=default_model, id_col="id", date_col="date")
+    assert rows["doc_id"].astype(int).tolist() == expected["doc_id"].tolist()
+    assert rows["stance"].tolist() == expected["stance"].tolist()
+    assert leftovers(tmp_path) == []
+
+
+def test_analyze_other_targets(capsys, tmp_path, docs_csv, default_model):
+    out_path = tmp_path / "rows.csv"
+    code, _, err = run(capsys, "analyze", docs_csv, "--targets", "ukr, deu", "--out", out_path,
+                       "--quiet")
+    assert code == 0, err
+    assert set(pd.read_csv(out_path)["target"]) == {"UKR", "DEU"}
+
+
+def test_interrupted_analyze_leaves_no_output(capsys, tmp_path, docs_csv, default_model,
+                                              monkeypatch):
+    import stance.analysis
+
+    real = stance.analysis.analyze_frame
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(stance.analysis, "analyze_frame", flaky)
+    out_path = tmp_path / "rows.csv"
+    code, _, err = run(capsys, "analyze", docs_csv, "--out", out_path, "--chunksize", "1",
+                       "--quiet")
+    assert len(calls) == 2
+    assert code == 130
+    assert "interrupted" in err
+    assert not out_path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs.csv"]
+
+
+# --- train, evaluate, sample ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory) -> Path:
+    data = stance.default_corpus("train")
+    data = data.groupby("stance").head(12)
+    path = tmp_path_factory.mktemp("labels") / "labels.csv"
+    data[["text", "holder", "target", "stance"]].to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, labelled) -> Path:
+    model = tmp_path_factory.mktemp("model") / "m.joblib"
+    assert main(["train", str(labelled), "-o", str(model)]) == 0
+    return model
+
+
+def test_train_then_evaluate(capsys, trained, labelled):
+    assert trained.is_file()
+    assert trained.with_name(trained.name + ".meta.json").is_file()
+    assert sorted(p.name for p in trained.parent.iterdir()) == ["m.joblib", "m.joblib.meta.json"]
+    loaded = stance.load_model(trained)
+    assert loaded.metadata["n_rows"] == 36
+    code, out, err = run(capsys, "evaluate", labelled, "--model", trained)
+    assert code == 0, err
+    assert "rows scored: 36" in out
+    assert "macro-F1" in out
+
+
+def test_sample_writes_rows_to_label(capsys, tmp_path, docs_csv, default_model):
+    rows_csv = tmp_path / "rows.csv"
+    assert main(["analyze", str(docs_csv), "--out", str(rows_csv), "--quiet"]) == 0
+    capsys.readouterr()
+    out_csv = tmp_path / "to_label.csv"
+    code, out, err = run(capsys, "sample", rows_csv, "-n", "3", "-o", out_csv)
+    assert code == 0, err
+    picked = pd.read_csv(out_csv, keep_default_na=False)
+    assert len(picked) == 3
+    assert picked["stance"].tolist() == ["", "", ""]
+    assert set(picked["text"]) <= set(pd.read_csv(rows_csv)["sentence"])
+    assert (picked["uncertainty"].diff().dropna() <= 0).all()
+    assert "wrote 3 rows" in out
+
+
+# --- bad input ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["profile", "analyze"])
+def test_missing_input_file(capsys, tmp_path, command, default_model):
+    missing = tmp_path / "nope.csv"
+    out_path = tmp_path / "out.csv"
+    code, _, err = run(capsys, command, missing, "--out", out_path, "--quiet")
+    assert_error(code, err, str(missing))
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["profile", "analyze"])
+def test_missing_column(capsys, tmp_path, docs_csv, command, default_model):
+    out_path = tmp_path / "out.csv"
+    code, _, err = run(capsys, command, docs_csv, "--text-col", "body", "--out", out_path,
+                       "--quiet")
+    assert_error(code, err, str(docs_csv), "'body'")
+    assert not out_path.exists() and leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", ["profile", "analyze"])
+def test_missing_id_column(capsys, tmp_path, docs_csv, command, default_model):
+    out_path = tmp_path / "out.csv"
+    code, _, err = run(capsys, command, docs_csv, "--id-col", "key", "--out", out_path,
+                       "--quiet")
+    assert_error(code, err, "'key'")
+    assert not out_path.exists() and leftovers(tmp_path) == []
+
+
+def test_bad_json_line(capsys, tmp_path, default_model):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"text": "Japan condemned Russia."}\n{"text": \n', encoding="utf-8")
+    code, _, err = run(capsys, "analyze", path, "--out", tmp_path / "rows.csv", "--quiet")
+    assert_error(code, err, str(path), "line 2")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs.jsonl"]
+
+
+def test_bad_labels_name_the_line(capsys, tmp_path):
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"text": ["Japan condemned Russia.", "China praised Russia.", "Seoul met Beijing."],
+                  "holder": ["JPN", "CHN", "KOR"], "target": ["RUS", "RUS", "CHN"],
+                  "stance": ["oppose", "maybe", "neutral"]}).to_csv(path, index=False)
+    model = tmp_path / "m.joblib"
+    code, _, err = run(capsys, "train", path, "-o", model)
+    assert_error(code, err, str(path), "'maybe'", "lines 3")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["labels.csv"]
+
+
+def test_labels_missing_column(capsys, tmp_path):
+    path = tmp_path / "labels.csv"
+    pd.DataFrame({"text": ["Japan condemned Russia."], "target": ["RUS"]}).to_csv(path, index=False)
+    code, _, err = run(capsys, "evaluate", path)
+    assert_error(code, err, str(path), "stance")
+
+
+def test_labels_file_missing(capsys, tmp_path):
+    missing = tmp_path / "none.csv"
+    code, _, err = run(capsys, "train", missing, "-o", tmp_path / "m.joblib")
+    assert_error(code, err, str(missing))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_target_code(capsys, tmp_path, docs_csv, default_model):
+    out_path = tmp_path / "out.csv"
+    for command in ("profile", "analyze"):
+        code, _, err = run(capsys, command, docs_csv, "--targets", "CHN,XYZ", "--out", out_path,
+                           "--quiet")
+        assert_error(code, err, "--targets", "XYZ")
+        assert not out_path.exists() and leftovers(tmp_path) == []
+
+
+def test_tampered_model(capsys, tmp_path, trained, labelled):
+    copy = tmp_path / "m.joblib"
+    shutil.copy(trained, copy)
+    shutil.copy(trained.with_name(trained.name + ".meta.json"), tmp_path / "m.joblib.meta.json")
+    with open(copy, "ab") as fh:
+        fh.write(b"\x00tampered")
+    code, _, err = run(capsys, "evaluate", labelled, "--model", copy)
+    assert_error(code, err, str(copy), "SHA-256")
+    out_path = tmp_path / "rows.csv"
+    code, _, err = run(capsys, "analyze", labelled, "--model", copy, "--out", out_path, "--quiet")
+    assert_error(code, err, str(copy))
+    assert not out_path.exists() and leftovers(tmp_path) == []
+
+
+def test_model_without_metadata(capsys, tmp_path, trained, labelled):
+    copy = tmp_path / "m.joblib"
+    shutil.copy(trained, copy)
+    code, _, err = run(capsys, "evaluate", labelled, "--model", copy)
+    assert_error(code, err, str(copy), "metadata")
+
+
+def test_sample_missing_input_and_bad_n(capsys, tmp_path, labelled, default_model):
+    missing = tmp_path / "rows.csv"
+    out_path = tmp_path / "x.csv"
+    code, _, err = run(capsys, "sample", missing, "-n", "3", "-o", out_path)
+    assert_error(code, err, str(missing))
+    code, _, err = run(capsys, "sample", labelled, "-n", "0", "-o", out_path)
+    assert_error(code, err, "n must be")
+    assert not out_path.exists() and leftovers(tmp_path) == []
