@@ -258,6 +258,7 @@ class Gazetteer:
             if row.get("kind") not in ("country", "organisation"):
                 raise ValueError(f"actors, row {i}: kind must be 'country' or 'organisation'")
             self._actors[code] = row
+        self._display = {code: (row["name"], row["kind"]) for code, row in self._actors.items()}
         self._rows = {"actors": actors, "aliases": aliases, "leaders": leaders,
                       "not_actors": not_actors, "ambiguous": ambiguous or [],
                       "context_words": context_words or []}
@@ -481,7 +482,8 @@ class Gazetteer:
         >>> [(m.code, m.via) for m in Gazetteer.default().find("The Kremlin denied it.")]
         [('RUS', 'seat')]
         """
-        check_text(text)
+        if type(text) is not str:
+            check_text(text)
         if not text:
             return []
         day = None if as_of is None else _as_date(as_of)
@@ -508,10 +510,11 @@ class Gazetteer:
         if not raw:
             return []
         out: list[Mention] = []
+        append = out.append
         modes: dict[int, str] = {}
         firm_lines: set[int] | None = None
         n = len(text)
-        actors = self._actors
+        display = self._display
         for start, end, entry in raw:
             flags = entry.flags
             if flags:
@@ -543,13 +546,14 @@ class Gazetteer:
                 if day is None:
                     day = _dt.date.today()
                 term, former = _pick_term(entry.terms, day)
-                row = actors[term.code]
-                out.append(Mention(term.code, row["name"], row["kind"], text[start:end], start,
-                                   end, "leader", possessive, term.person, term.office, former))
+                name, kind = display[term.code]
+                append(Mention(term.code, name, kind, text[start:end], start, end, "leader",
+                               possessive, term.person, term.office, former))
             else:
-                row = actors[entry.code]  # type: ignore[index]
-                out.append(Mention(entry.code, row["name"], row["kind"], text[start:end],  # type: ignore[arg-type]
-                                   start, end, entry.via, possessive))
+                code = entry.code
+                name, kind = display[code]  # type: ignore[index]
+                append(Mention(code, name, kind, text[start:end], start, end,  # type: ignore[arg-type]
+                               entry.via, possessive))
         return out
 
     # -- internals ----------------------------------------------------------------------------
