@@ -213,11 +213,10 @@ def _read_labelled(path: str) -> Any:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .model import evaluate, train
+    from .model import train
 
     data = _read_labelled(args.data)
     model = train(data, include_default=args.include_default)
-    model.metadata["metrics"] = {"training_fit": evaluate(model, data).to_dict()}
     path = model.save(args.out)
     print(f"trained on {model.metadata['n_rows']} rows; wrote {path} and {path.name}.meta.json")
     return 0

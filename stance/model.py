@@ -489,7 +489,11 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, **par
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "metrics": {},
     }
-    return StanceModel(pipeline, metadata, holders)
+    model = StanceModel(pipeline, metadata, holders)
+    # Scores on the training rows themselves: a check that the fit worked, not an estimate of
+    # accuracy on new text (use evaluate() on held-out rows for that).
+    metadata["metrics"] = {"training_fit": evaluate(model, rows).to_dict()}
+    return model
 
 
 def _speaker_column(data: pd.DataFrame) -> np.ndarray:
