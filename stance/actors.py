@@ -63,7 +63,6 @@ _UNIT_RE = {
 }
 _KEY_TRANS = str.maketrans({**{c: "'" for c in _APOS}, **{c: "-" for c in _HYPHENS}, "\u00a0": " "})
 _SPACES = re.compile(r"\s+")
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 
 
 def _key(surface: str) -> str:

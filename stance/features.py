@@ -303,7 +303,7 @@ def view_text(text: str, holder: str, target: str, *, lowercase: bool = True,
     return view.lower() if lowercase else view
 
 
-_VIEW_TOKEN = re.compile(r"\S+")
+_TOKEN = re.compile(r"\S+")
 
 
 def relation_text(view: str, context: int = 3) -> str:
@@ -316,7 +316,7 @@ def relation_text(view: str, context: int = 3) -> str:
     >>> relation_text("xnoholder trade with xtarget grew by 5 percent in may", 2)
     'trade with xtarget grew by'
     """
-    words = _VIEW_TOKEN.findall(view)
+    words = _TOKEN.findall(view)
     targets = [i for i, w in enumerate(words) if TARGET in w]
     if not targets:
         return " ".join(words[1:] if words and words[0] in (NO_HOLDER, HOLDER_UNNAMED) else words)
@@ -366,9 +366,6 @@ class SentimentFeatures(_RowTransformer):
 
     def _names(self) -> list[str]:
         return ["polarity", "subjectivity", "window_polarity", "window_subjectivity"]
-
-
-_TOKEN = re.compile(r"\S+")
 
 
 def _window(text: str, target: str, width: int) -> str:

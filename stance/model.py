@@ -22,7 +22,6 @@ import io
 import json
 import os
 import platform
-import tempfile
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -358,15 +357,15 @@ class StanceModel:
         Path
             The model path.
         """
+        from .io import atomic_write
+
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with _atomic_path(path) as tmp:
+        with atomic_write(path, "wb") as fh:
             joblib.dump({"pipeline": self.pipeline, "holders": self.holders,
-                         "metadata": self.metadata}, tmp, compress=3)
-            digest = _file_sha256(tmp)
-        meta = dict(self.metadata, file_sha256=digest, file_name=path.name)
-        with _atomic_path(_meta_path(path)) as tmp:
-            tmp.write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+                         "metadata": self.metadata}, fh, compress=3)
+        meta = dict(self.metadata, file_sha256=_file_sha256(path), file_name=path.name)
+        with atomic_write(_meta_path(path)) as fh:
+            fh.write(json.dumps(meta, indent=2, sort_keys=True))
         self.metadata = meta
         return path
 
@@ -380,30 +379,10 @@ class StanceModel:
 
     def __repr__(self) -> str:
         meta = self.metadata
-        f1 = meta.get("metrics", {}).get("macro_f1")
-        score = f", macro_f1={f1:.3f}" if isinstance(f1, float) else ""
+        f1 = meta.get("metrics", {}).get("training_fit", {}).get("macro_f1")
+        score = f", training macro_f1={f1:.3f}" if isinstance(f1, float) else ""
         return (f"StanceModel(trained={meta.get('created', '?')}, rows={meta.get('n_rows', '?')}"
                 f"{score})")
-
-
-class _atomic_path:
-    """Context manager: yields a temporary path next to ``path``; renames it on success."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> Path:
-        fd, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                    dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(name)
-        return self.tmp
-
-    def __exit__(self, exc_type: Any, *exc: Any) -> None:
-        if exc_type is None:
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
 
 
 def _meta_path(path: Path) -> Path:
