@@ -8,7 +8,6 @@ target) row in one batch (:mod:`stance.model`).
 
 from __future__ import annotations
 
-import math
 import os
 import warnings
 from collections.abc import Iterable, Sequence
@@ -20,7 +19,7 @@ import pandas as pd
 
 from ._checks import check_text
 from .actors import Gazetteer
-from .features import _window, sentiment
+from .features import _is_missing, _window, sentiment
 from .text import split_sentences
 
 __all__ = ["ROW_COLUMNS", "analyze", "analyze_files", "analyze_frame"]
@@ -33,14 +32,6 @@ ROW_COLUMNS = [
     "target", "stance", "p_oppose", "p_neutral", "p_support", "score", "sentiment",
     "date", "source", "speaker",
 ]
-
-
-def _missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return value is pd.NaT
 
 
 def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
@@ -65,13 +56,13 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
                              f"{list(frame.columns)}")
     texts = frame[text_col].tolist()
     bad = [i for i, (idx, t) in enumerate(zip(frame.index, texts))
-           if not isinstance(t, str) and not _missing(t)]
+           if not isinstance(t, str) and not _is_missing(t)]
     if bad:
         first = bad[0]
         raise TypeError(f"docs: column {text_col!r} must hold text; row {frame.index[first]} holds "
                         f"{type(texts[first]).__name__} {texts[first]!r}"
                         + (f" (and {len(bad) - 1} more rows)" if len(bad) > 1 else ""))
-    missing = [frame.index[i] for i, t in enumerate(texts) if _missing(t)]
+    missing = [frame.index[i] for i, t in enumerate(texts) if _is_missing(t)]
     if missing:
         shown = ", ".join(str(i) for i in missing[:10])
         warnings.warn(f"docs: {len(missing)} row(s) with no text were skipped (rows {shown}"
@@ -79,12 +70,12 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
     out = pd.DataFrame({
         "doc_id": frame[id_col].tolist() if id_col else (
             list(positions) if positions is not None else list(range(len(frame)))),
-        "text": ["" if _missing(t) else t for t in texts],
+        "text": ["" if _is_missing(t) else t for t in texts],
     })
     if date_col:
         dates = pd.to_datetime(frame[date_col], errors="coerce")
         bad_dates = [frame.index[i] for i, (raw, d) in enumerate(zip(frame[date_col], dates))
-                     if pd.isna(d) and not _missing(raw) and str(raw).strip()]
+                     if pd.isna(d) and not _is_missing(raw) and str(raw).strip()]
         if bad_dates:
             raise ValueError(f"docs: column {date_col!r} has values that are not dates in rows "
                              f"{', '.join(str(i) for i in bad_dates[:10])}")
@@ -92,7 +83,7 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
     else:
         out["date"] = pd.NaT
     out["source"] = frame[source_col].tolist() if source_col else None
-    out["speaker"] = [("" if _missing(s) else str(s).strip()) for s in frame[speaker_col]] \
+    out["speaker"] = [("" if _is_missing(s) else str(s).strip()) for s in frame[speaker_col]] \
         if speaker_col else ""
     return out
 
@@ -101,7 +92,7 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
                    ) -> list[dict[str, Any]]:
     """One pending row per (sentence, target) of a document, with the sentence's mentions."""
     doc_id, text, date, source, speaker = doc
-    as_of = None if _missing(date) else pd.Timestamp(date).date()
+    as_of = None if _is_missing(date) else pd.Timestamp(date).date()
     rows: list[dict[str, Any]] = []
     for k, sent in enumerate(split_sentences(text)):
         mentions = gazetteer.find(sent.text, as_of)
@@ -393,7 +384,7 @@ class _RowSink:
             schema = _arrow_schema()
             frame = rows.copy()
             for c in _STRING_COLUMNS:
-                frame[c] = [None if _missing(v) else str(v) for v in frame[c]]
+                frame[c] = [None if _is_missing(v) else str(v) for v in frame[c]]
             frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
             if self._writer is None:
                 self._writer = pq.ParquetWriter(self._fh, schema)

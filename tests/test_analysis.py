@@ -156,7 +156,7 @@ def test_bad_targets_raise(default_model, targets):
 # --- bad and missing input -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("missing", [None, float("nan")])
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
 def test_missing_text_rows_are_skipped_with_a_warning_naming_them(default_model, missing):
     frame = pd.DataFrame({"text": [DOCS[0], missing, DOCS[2], missing]})
     with pytest.warns(UserWarning, match=r"2 row\(s\) with no text.*rows 1, 3"):
