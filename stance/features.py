@@ -267,9 +267,13 @@ class TargetView(_RowTransformer):
         return ["view"]
 
 
+@lru_cache(maxsize=50_000)
 def view_text(text: str, holder: str, target: str, *, lowercase: bool = True,
               mark_others: bool = True) -> str:
     """The target-aware view of one sentence; see :class:`TargetView`.
+
+    Cached: the word, character and relation views, the cue and the structural features all read
+    the same view of a row.
 
     Examples
     --------
