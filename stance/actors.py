@@ -292,6 +292,7 @@ class Gazetteer:
             self._context[row["alias"].lower()] = (before, after)
         self._evidence = frozenset(r["word"].lower() for r in self._rows["context_words"])
         self._pattern: re.Pattern[str] | None = None
+        self._scanner: re.Pattern[str] | None = None
 
     # -- construction helpers ---------------------------------------------------------------
 
@@ -369,6 +370,22 @@ class Gazetteer:
     def pattern_ignorecase(self) -> re.Pattern[str]:
         """The same matcher for text whose lower-cased form has another length."""
         return re.compile(self.pattern.pattern, re.IGNORECASE)
+
+    @property
+    def scanner(self) -> re.Pattern[str]:
+        """The matcher used by :meth:`find`: one non-word character, then the alias.
+
+        Starting with a character class lets the regex engine skip over word characters without
+        trying the alternation at each of them; :meth:`find` pads the text with a space.
+        """
+        if self._scanner is None:
+            self._scanner = re.compile(r"[^\w]" + self.pattern.pattern[len(r"(?<!\w)"):])
+        return self._scanner
+
+    @property
+    def scanner_ignorecase(self) -> re.Pattern[str]:
+        """:attr:`scanner` for text whose lower-cased form has another length."""
+        return re.compile(self.scanner.pattern, re.IGNORECASE)
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -485,75 +502,92 @@ class Gazetteer:
             check_text(text)
         if not text:
             return []
-        day = None if as_of is None else _as_date(as_of)
-        index = self._index
         # Matching a lower-cased copy without re.IGNORECASE is about twice as fast; when
         # lower-casing changes the length (a rare letter such as U+0130), match the original.
+        # The scanner consumes the character before each match (a non-word character), which
+        # lets the regex engine skip inside words quickly; the leading space stands in for the
+        # start of the text, so a match at [s, e) of the padded copy is text[s:e - 1].
         low = text.lower()
-        if len(low) == len(text):
-            matches = self.pattern.finditer(low)
+        n = len(text)
+        if len(low) == n:
+            src = low
+            matches = (self._scanner or self.scanner).finditer(" " + low)
         else:
-            matches = self.pattern_ignorecase.finditer(text)
-        raw: list[tuple[int, int, _Entry]] = []
-        get = index.get
+            src = text
+            matches = self.scanner_ignorecase.finditer(" " + text)
+        get = self._index.get
+        display = self._display
+        out: list[Any] = []
+        append = out.append
+        flagged: list[int] | None = None
+        day = None
         for m in matches:
-            surface = m.group()
+            start, end = m.span()
+            end -= 1
+            surface = src[start:end]
             entry = get(surface)
             if entry is None:
                 entry = get(_key(surface))
                 if entry is None:
                     continue
-            if entry.code is not None:
-                start, end = m.span()
-                raw.append((start, end, entry))
-        if not raw:
-            return []
-        out: list[Mention] = []
-        append = out.append
-        modes: dict[int, str] = {}
-        firm_lines: set[int] | None = None
-        n = len(text)
-        display = self._display
-        for start, end, entry in raw:
-            flags = entry.flags
-            if flags:
-                if "prefix" in flags and not (end < n and text[end] in _HYPHENS):
-                    continue
-                line = text.rfind("\n", 0, start)
-                mode = modes.get(line)
-                if mode is None:
-                    mode = modes[line] = _line_mode(text, line)
-                if "case" in flags and mode != "upper" and \
-                        text[start:end].translate(_KEY_TRANS) != entry.surface.translate(_KEY_TRANS):
-                    continue
-                if "ambiguous" in flags:
-                    if mode != "mixed" and firm_lines is None:
-                        firm_lines = {text.rfind("\n", 0, s_) for s_, _, e_ in raw
-                                      if "ambiguous" not in e_.flags}
-                    if not self._ambiguous_ok(text, start, end, mode,
-                                              mode != "mixed" and line in firm_lines):  # type: ignore[operator]
-                        continue
-            # possessive: 's / ’s after the span, or a bare apostrophe after a final s
-            possessive = False
-            if end < n and text[end] in _APOS:
-                after = text[end + 1:end + 3]
-                if after[:1] in ("s", "S") and not (after[1:2].isalnum() or after[1:2] == "_"):
-                    possessive = True
-                elif text[end - 1] in "sS" and not after[:1].isalnum():
-                    possessive = True
+            code = entry.code
+            if code is None:
+                continue
+            if entry.flags:
+                if flagged is None:
+                    flagged = []
+                flagged.append(len(out))
+                append((start, end, entry))
+                continue
+            possessive = end < n and text[end] in _APOS and _possessive(text, end)
             if entry.terms:
                 if day is None:
-                    day = _dt.date.today()
-                term, former = _pick_term(entry.terms, day)
-                name, kind = display[term.code]
-                append(Mention(term.code, name, kind, text[start:end], start, end, "leader",
-                               possessive, term.person, term.office, former))
+                    day = _dt.date.today() if as_of is None else _as_date(as_of)
+                append(_leader_mention(entry, day, text, start, end, possessive, display))
             else:
-                code = entry.code
-                name, kind = display[code]  # type: ignore[index]
-                append(Mention(code, name, kind, text[start:end], start, end,  # type: ignore[arg-type]
-                               entry.via, possessive))
+                name, kind = display[code]
+                append(Mention(code, name, kind, text[start:end], start, end, entry.via, possessive))
+        if flagged:
+            return self._check_flagged(text, out, flagged, as_of)
         return out
+
+    def _check_flagged(self, text: str, found: list[Any], flagged: list[int], as_of: Any
+                       ) -> list[Mention]:
+        """Keep the flagged matches (case, ambiguous, prefix) that pass their checks."""
+        n = len(text)
+        modes: dict[int, str] = {}
+        firm_lines: set[int] | None = None
+        for i in flagged:
+            start, end, entry = found[i]
+            found[i] = None
+            flags = entry.flags
+            if "prefix" in flags and not (end < n and text[end] in _HYPHENS):
+                continue
+            line = text.rfind("\n", 0, start)
+            mode = modes.get(line)
+            if mode is None:
+                mode = modes[line] = _line_mode(text, line)
+            if "case" in flags and mode != "upper" and text[start:end] != entry.surface and \
+                    text[start:end].translate(_KEY_TRANS) != entry.surface.translate(_KEY_TRANS):
+                continue
+            if "ambiguous" in flags:
+                if mode != "mixed" and firm_lines is None:
+                    firm_lines = {text.rfind("\n", 0, f.start) for f in found
+                                  if type(f) is Mention}
+                    firm_lines |= {text.rfind("\n", 0, f[0]) for f in found
+                                   if type(f) is tuple and "ambiguous" not in f[2].flags}
+                if not self._ambiguous_ok(text, start, end, mode,
+                                          mode != "mixed" and line in firm_lines):  # type: ignore[operator]
+                    continue
+            possessive = end < n and text[end] in _APOS and _possessive(text, end)
+            if entry.terms:
+                day = _dt.date.today() if as_of is None else _as_date(as_of)
+                found[i] = _leader_mention(entry, day, text, start, end, possessive, self._display)
+            else:
+                name, kind = self._display[entry.code]  # type: ignore[index]
+                found[i] = Mention(entry.code, name, kind, text[start:end], start, end,  # type: ignore[arg-type]
+                                   entry.via, possessive)
+        return [f for f in found if f is not None]
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -562,13 +596,12 @@ class Gazetteer:
         if mode == "mixed" and not surface[:1].isupper():
             return False
         before_ctx, after_ctx = self._context.get(surface.lower(), _NO_CONTEXT)
-        if before_ctx or after_ctx:
-            lo = max(0, start - 30)
-            window = text[lo:end + 30].lower()
-            for w in window[:start - lo].split()[-2:]:
+        if before_ctx:
+            for w in text[max(0, start - 30):start].lower().split()[-2:]:
                 if w.strip(_PUNCT) in before_ctx:
                     return False
-            for w in window[end - lo:].split()[:2]:
+        if after_ctx:
+            for w in text[end:end + 30].lower().split()[:2]:
                 if _strip_possessive(w.strip(_PUNCT)) in after_ctx:
                     return False
         if mode == "mixed":
@@ -582,6 +615,9 @@ class Gazetteer:
     def _preceded_by_name(self, text: str, start: int) -> bool:
         """Whether a capitalised word that could be a first name stands right before ``start``."""
         if start < 3 or text[start - 1] != " " or not text[start - 2].isalpha():
+            return False
+        # fast rejection: the word before has no capital letter (the usual "in China")
+        if text[text.rfind(" ", 0, start - 1) + 1:start - 1].islower():
             return False
         pm = re.search(r"([^\W\d_][\w.'-]{0,20})([ ]{1,2})$", text[max(0, start - 30):start])
         if pm is None:
@@ -604,6 +640,25 @@ _PUNCT = ".,;:!?\"'()[]{}\u2019\u2018\u201c\u201d-"
 
 def _strip_possessive(word: str) -> str:
     return word[:-2] if word.endswith(("'s", "\u2019s")) else word
+
+
+def _leader_mention(entry: _Entry, day: _dt.date, text: str, start: int, end: int,
+                    possessive: bool, display: dict[str, tuple[str, str]]) -> Mention:
+    term, former = _pick_term(entry.terms, day)
+    name, kind = display[term.code]
+    return Mention(term.code, name, kind, text[start:end], start, end, "leader", possessive,
+                   term.person, term.office, former)
+
+
+def _possessive(text: str, end: int) -> bool:
+    """Whether the apostrophe at ``text[end]`` makes the span before it possessive.
+
+    's or ’s after the span, or a bare apostrophe after a final s.
+    """
+    after = text[end + 1:end + 3]
+    if after[:1] in ("s", "S") and not (after[1:2].isalnum() or after[1:2] == "_"):
+        return True
+    return text[end - 1] in "sS" and not after[:1].isalnum()
 
 
 def _line_mode(text: str, newline_before: int) -> str:

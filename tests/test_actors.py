@@ -72,6 +72,14 @@ def test_phrase_table(row: dict[str, str]) -> None:
         ("Guinea, Guinea-Bissau, Equatorial Guinea and Papua New Guinea", ["GIN", "GNB", "GNQ", "PNG"]),
         ("Dominica and the Dominican Republic", ["DMA", "DOM"]),
         ("Sudan and South Sudan agreed on oil fees.", ["SDN", "SSD"]),
+        # the scanner consumes the character before a match: the start of the text, a newline,
+        # punctuation and a hyphen must all still allow one
+        ("Russia.", ["RUS"]),
+        ("(Russia)\nChina;Japan", ["RUS", "CHN", "JPN"]),
+        ("\"Japan\"-Korea", ["JPN"]),
+        # the fast rejection of a lower-case word before an ambiguous name, and the slow path
+        ("Protests in Georgia grew.", ["GEO"]),
+        ("in the state of Kemp Georgia", []),
     ],
 )
 def test_named_regressions(text: str, expected: list[str]) -> None:
