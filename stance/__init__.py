@@ -64,8 +64,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> Any:
-    if name == "plots":
-        return importlib.import_module(".plots", __name__)
+    if name in ("plots", "dask"):
+        return importlib.import_module(f".{name}", __name__)
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'stance' has no attribute {name!r}")

@@ -149,16 +149,31 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
     frame["holder_name"] = [gazetteer.name(h) if h else "" for h in frame["holder"]]
     frame["sentiment"] = [sentiment(_window(s, t, 6))[0]
                           for s, t in zip(frame["sentence"], frame["target"])]
-    return frame[ROW_COLUMNS]
+    return _fix_dtypes(frame[ROW_COLUMNS])
 
 
-def _empty_rows() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS})
+#: Columns that always hold text, and the dtype pandas gives text (object or str by version).
+_TEXT_COLUMNS = ("sentence", "holder", "holder_name", "target", "stance", "speaker")
+_TEXT_DTYPE = pd.Series(["x"]).dtype
+
+
+def _fix_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same dtypes whatever the chunk holds (chunks are concatenated and written as they come).
+
+    ``doc_id`` and ``source`` keep the dtype of the user's column.
+    """
     for c in ("start", "end", "sentence_id"):
         frame[c] = frame[c].astype("int64")
     for c in ("holder_p", "p_oppose", "p_neutral", "p_support", "score", "sentiment"):
         frame[c] = frame[c].astype("float64")
+    for c in _TEXT_COLUMNS:
+        frame[c] = frame[c].astype(_TEXT_DTYPE)
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
     return frame
+
+
+def _empty_rows() -> pd.DataFrame:
+    return _fix_dtypes(pd.DataFrame({c: pd.Series(dtype=object) for c in ROW_COLUMNS}))
 
 
 def analyze(
@@ -222,6 +237,15 @@ def analyze(
     if n_jobs == 1 or len(frame) < 2:
         return analyze_frame(frame, model, targets, progress)
     return _analyze_parallel(frame, model, targets, n_jobs, progress)
+
+
+def _analyze_partition(part: pd.DataFrame, model: Any, targets: Sequence[str], text_col: str,
+                       id_col: str | None, date_col: str | None, speaker_col: str | None,
+                       source_col: str | None) -> pd.DataFrame:
+    """Analyse one partition of a larger table; ``doc_id`` is the index label without ``id_col``."""
+    frame = _as_docs(part, text_col, id_col, date_col, speaker_col, source_col,
+                     positions=None if id_col else list(part.index))
+    return analyze_frame(frame, model, targets)
 
 
 def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n_jobs: int,
