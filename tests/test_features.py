@@ -6,6 +6,8 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
@@ -15,6 +17,7 @@ from stance.features import (
     StructuralFeatures,
     TargetView,
     as_rows,
+    sentiment,
 )
 
 ROWS = pd.DataFrame({
@@ -347,3 +350,26 @@ def test_sentiment_signs():
 def test_sentiment_unnamed_target_uses_whole_sentence():
     f = _sentiment("They met on Monday and it was a wonderful, friendly visit.", "CHN", window=1)
     assert f["window_polarity"] == f["polarity"] and f["polarity"] > 0
+
+
+# --- sentiment is exactly TextBlob's ---------------------------------------------------------
+
+def _textblob(text: str) -> tuple[float, float]:
+    from textblob import TextBlob
+
+    s = TextBlob(text).sentiment
+    return float(s.polarity), float(s.subjectivity)
+
+
+def test_sentiment_equals_textblob_on_the_corpus():
+    from stance.model import default_corpus
+
+    texts = default_corpus()["text"].drop_duplicates().head(800)
+    for text in texts:
+        assert sentiment.__wrapped__(text) == _textblob(text), text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abc not very good bad!?.'\"():-D ")), max_size=60))
+def test_sentiment_equals_textblob_on_arbitrary_text(text):
+    assert sentiment.__wrapped__(text) == _textblob(text)
