@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -250,16 +251,57 @@ def _analyze_partition(part: pd.DataFrame, model: Any, targets: Sequence[str], t
 
 def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n_jobs: int,
                       progress: bool) -> pd.DataFrame:
+    """Chunks of documents on joblib workers; the model reaches each worker once, as a file."""
     from joblib import Parallel, cpu_count, delayed
 
     workers = cpu_count() if n_jobs < 0 else n_jobs
     n_chunks = min(len(frame), max(workers * 4, 1))
     bounds = np.linspace(0, len(frame), n_chunks + 1).astype(int)
     chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+    path = _model_file(model)
     results = Parallel(n_jobs=workers)(
-        delayed(analyze_frame)(chunk, model, targets, False) for chunk in chunks)
+        delayed(_analyze_chunk)(path, chunk, targets) for chunk in chunks)
     out = pd.concat(results, ignore_index=True)
     return out if len(out) else _empty_rows()
+
+
+#: id(model) -> (weak reference to the model, file holding it) for the workers
+_MODEL_FILES: dict[int, tuple[Any, str]] = {}
+
+
+def _model_file(model: Any) -> str:
+    """A temporary file with ``model`` (written once per model object, removed at exit)."""
+    import atexit
+    import tempfile
+    import weakref
+
+    import joblib
+
+    known = _MODEL_FILES.get(id(model))
+    if known is not None and known[0]() is model and os.path.exists(known[1]):
+        return known[1]
+    fd, path = tempfile.mkstemp(prefix="stance-model-", suffix=".joblib")
+    os.close(fd)
+    joblib.dump(model, path)
+    atexit.register(lambda: os.path.exists(path) and os.remove(path))
+    try:
+        ref = weakref.ref(model)
+    except TypeError:  # an object without weak references: keep it alive instead
+        ref = (lambda m: lambda: m)(model)
+    _MODEL_FILES[id(model)] = (ref, path)
+    return path
+
+
+def _analyze_chunk(path: str, chunk: pd.DataFrame, targets: Sequence[str]) -> pd.DataFrame:
+    """Worker side: load the model once per process (workers are reused across calls)."""
+    return analyze_frame(chunk, _load_shared_model(path), targets)
+
+
+@lru_cache(maxsize=2)
+def _load_shared_model(path: str) -> Any:
+    import joblib
+
+    return joblib.load(path)
 
 
 def _expand_paths(paths: Any) -> list[Path]:

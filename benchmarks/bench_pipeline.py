@@ -1,0 +1,200 @@
+"""Speed and memory of the whole pipeline, against TextBlob and VADER in the same run.
+
+Default mode: on ``../shared/data/wikipedia_current_events.csv`` when it is present (real news
+items), else the bundled sample articles repeated to about 2 MB, it prints MB/s and sentences/s of
+``stance.analyze`` with ``n_jobs=1`` and ``n_jobs=2``, of TextBlob polarity alone and of VADER
+polarity alone (``pip install vaderSentiment``; skipped with a note when absent), the ratios between
+them, the peak resident memory, and the time of ``import stance`` and of ``load_model()`` (cached
+model, fresh process). Timings on shared machines drift, so everything is compared within one run.
+
+``--stream MB [MB ...]`` mode: writes a generated corpus of each size (sentences of the bundled
+sample articles, recombined into new documents and numbered so that no sentence repeats) and runs
+``stance analyze`` over it in a fresh process, printing that process's peak resident memory (and
+its workers' with ``--jobs``).
+
+Run from the repository root::
+
+    python benchmarks/bench_pipeline.py [--limit N]
+    python benchmarks/bench_pipeline.py --stream 50 200 [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "wikipedia_current_events.csv"
+SAMPLE = ROOT / "datasets" / "sample_articles.csv"
+
+
+def load_corpus(limit: int | None) -> tuple[list[str], str]:
+    """The documents to time, and where they came from."""
+    if SHARED.exists():
+        with SHARED.open(encoding="utf-8", newline="") as fh:
+            docs, source = [row["text"] for row in csv.DictReader(fh)], SHARED.name
+    else:
+        with SAMPLE.open(encoding="utf-8", newline="") as fh:
+            base = [row["text"] for row in csv.DictReader(fh)]
+        size = sum(len(d.encode()) for d in base)
+        docs, source = base * max(1, 2_000_000 // size), f"{SAMPLE.name} repeated"
+    if limit:
+        docs, source = docs[:limit], f"{source} (first {limit})"
+    return docs, source
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident memory in MB (Linux reports kilobytes)."""
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def fresh_process_seconds(code: str, repeat: int = 3) -> float:
+    """Best of ``repeat`` timings printed by ``code`` run in a new interpreter."""
+    times = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, cwd=ROOT)
+        times.append(float(out.stdout.strip().splitlines()[-1]))
+    return min(times)
+
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def main_speed(args: argparse.Namespace) -> int:
+    import stance
+    from stance.text import split_sentences
+
+    docs, source = load_corpus(args.limit)
+    mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
+    n_sent = sum(len(split_sentences(d)) for d in docs)
+    model = stance.load_model()  # trains into the cache on the very first run
+    stance.analyze(docs[:20], model=model)  # warm up the matchers and lexicons
+
+    import_s = fresh_process_seconds(
+        "import time; t = time.perf_counter(); import stance; print(time.perf_counter() - t)")
+    load_s = fresh_process_seconds(
+        "import time, numpy, pandas, sklearn.linear_model, stance; t = time.perf_counter(); "
+        "stance.load_model(); print(time.perf_counter() - t)")
+
+    results: dict[str, float] = {}
+    from textblob import TextBlob
+
+    results["TextBlob polarity"] = timed(lambda: [TextBlob(d).sentiment.polarity for d in docs])
+    try:
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    except ImportError:
+        print("note: vaderSentiment is not installed (pip install vaderSentiment); VADER skipped")
+    else:
+        vader = SentimentIntensityAnalyzer()
+        results["VADER polarity"] = timed(lambda: [vader.polarity_scores(d)["compound"]
+                                                   for d in docs])
+    # Start the two workers once (imports, regex compilation, model load: paid once per worker
+    # process and reused by later calls) and time steady-state throughput, as in a long run.
+    startup = timed(lambda: stance.analyze(docs[:200], model=model, n_jobs=2))
+    rows: dict[int, int] = {}
+    for n_jobs in (1, 2):
+        def run(n_jobs: int = n_jobs) -> None:
+            rows[n_jobs] = len(stance.analyze(docs, model=model, n_jobs=n_jobs))
+        results[f"stance.analyze n_jobs={n_jobs}"] = timed(run)
+
+    print(f"corpus: {source}, {len(docs)} documents, {mb:.2f} MB, {n_sent} sentences; "
+          f"python {sys.version.split()[0]}; {os.cpu_count()} cores")
+    print(f"analyze rows: {rows[1]} (n_jobs=2: {rows[2]})")
+    print(f"{'task':28} {'seconds':>8} {'MB/s':>7} {'sentences/s':>12}")
+    for name, seconds in results.items():
+        print(f"{name:28} {seconds:8.2f} {mb / seconds:7.3f} {n_sent / seconds:12.0f}")
+    one, two = results["stance.analyze n_jobs=1"], results["stance.analyze n_jobs=2"]
+    tb = results["TextBlob polarity"]
+    print("ratios (speed of the first over the second; >1 means faster):")
+    checks = [("analyze n_jobs=1 / TextBlob", tb / one, 3.0),
+              ("analyze n_jobs=2 / analyze n_jobs=1", one / two, 1.7)]
+    if "VADER polarity" in results:
+        checks.insert(0, ("analyze n_jobs=1 / VADER", results["VADER polarity"] / one, 1.0))
+    for name, ratio, target in checks:
+        print(f"  {name:38} {ratio:6.2f}  (target >= {target}: {'met' if ratio >= target else 'NOT met'})")
+    print(f"first n_jobs=2 call on 200 documents, starting the workers: {startup:.2f} s")
+    print(f"peak resident memory: this process {peak_rss_mb():.0f} MB, "
+          f"largest worker {peak_rss_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    print(f"import stance: {import_s:.3f} s (target < 0.5: {'met' if import_s < 0.5 else 'NOT met'}); "
+          f"load_model() cached, after numpy/pandas/scikit-learn imports: {load_s:.3f} s "
+          f"(target < 1: {'met' if load_s < 1 else 'NOT met'})")
+    return 0
+
+
+def write_generated_corpus(path: Path, megabytes: float, seed: int = 0) -> tuple[int, float]:
+    """A CSV of new documents made of numbered sample sentences; returns (documents, MB)."""
+    from stance.text import split_sentences
+
+    with SAMPLE.open(encoding="utf-8", newline="") as fh:
+        sentences = [s.text for row in csv.DictReader(fh) for s in split_sentences(row["text"])]
+    rng = random.Random(seed)
+    target = megabytes * 1e6
+    written, n = 0, 0
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["id", "text"])
+        while written < target:
+            picked = rng.sample(sentences, rng.randint(3, 9))
+            text = " ".join(f"{s[:-1]} (item {n}-{k}){s[-1]}" if s[-1:] in ".!?" else f"{s} ({n}-{k})"
+                            for k, s in enumerate(picked))
+            out.writerow([f"g{n}", text])
+            written += len(text.encode("utf-8")) + 10
+            n += 1
+    return n, path.stat().st_size / 1e6
+
+
+def main_stream(args: argparse.Namespace) -> int:
+    print(f"streaming generated corpora through `stance analyze` (jobs={args.jobs}); "
+          f"python {sys.version.split()[0]}")
+    print(f"{'size MB':>8} {'documents':>10} {'rows':>9} {'seconds':>8} {'MB/s':>6} "
+          f"{'peak RSS MB':>12} {'worker peak MB':>15}")
+    child = ("import resource, sys; from stance.cli import main; rc = main(sys.argv[1:]); "
+             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "
+             "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024); sys.exit(rc)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.stream:
+            corpus = Path(tmp) / f"corpus_{size}.csv"
+            n_docs, real_mb = write_generated_corpus(corpus, size)
+            out = Path(tmp) / f"rows_{size}.csv"
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-c", child, "analyze", str(corpus), "--id-col", "id",
+                                   "--out", str(out), "--quiet", "--jobs", str(args.jobs)],
+                                  capture_output=True, text=True, cwd=ROOT)
+            seconds = time.perf_counter() - t0
+            if proc.returncode != 0:
+                print(proc.stderr, file=sys.stderr)
+                return proc.returncode
+            self_mb, workers_mb = map(float, proc.stdout.strip().splitlines()[-1].split())
+            with out.open(encoding="utf-8", newline="") as fh:
+                n_rows = sum(1 for _ in csv.reader(fh)) - 1
+            print(f"{real_mb:8.1f} {n_docs:10d} {n_rows:9d} {seconds:8.0f} {real_mb / seconds:6.2f} "
+                  f"{self_mb:12.0f} {workers_mb:15.0f}")
+            corpus.unlink()
+            out.unlink()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="time only the first N documents")
+    parser.add_argument("--stream", type=float, nargs="+", metavar="MB",
+                        help="stream generated corpora of these sizes through `stance analyze`")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes in --stream mode")
+    args = parser.parse_args(argv)
+    return main_stream(args) if args.stream else main_speed(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
