@@ -6,6 +6,9 @@ items), else the bundled sample articles repeated to about 2 MB, it prints MB/s 
 polarity alone (``pip install vaderSentiment``; skipped with a note when absent), the ratios between
 them, the peak resident memory, and the time of ``import stance`` and of ``load_model()`` (cached
 model, fresh process). Timings on shared machines drift, so everything is compared within one run.
+The two worker processes of ``n_jobs=2`` are started by a first call on 200 documents, timed and
+printed separately, so that the ``n_jobs`` figures are the steady throughput of a long run (workers
+are reused across calls).
 
 ``--stream MB [MB ...]`` mode: writes a generated corpus of each size (sentences of the bundled
 sample articles, recombined into new documents and numbered so that no sentence repeats) and runs
