@@ -141,6 +141,12 @@ def candidate_features(text: str, target: str, candidate: str, speaker: str = ""
     # "X and Y condemned": coordination with another actor
     f["coordinated"] = int(any(abs(m.start - first.end) <= 6 or abs(first.start - m.end) <= 6
                                for m in others))
+    # what a possessive candidate acts on: the next actor named just after it ("Russia's invasion
+    # of Ukraine" acts on Ukraine, not on a target named later; "Ukraine's strikes on Russia" on
+    # Russia)
+    following = [m for m in mentions if m.start >= first.end and m.code != candidate]
+    if first.possessive and following and following[0].start - first.end <= 40:
+        f["possessive_next_actor=" + ("target" if following[0].code == target else "other")] = 1
     # the target is acted on by a third party ("... Beijing threatened to take Taiwan by force"):
     # the target is a victim there, and the sentence's subject is less likely its adversary
     f["third_party_acts_on_target"] = int(_acted_on(text, tm, others))

@@ -504,6 +504,7 @@ class CueFeatures(_RowTransformer):
             else:
                 feats += [total, near]
         feats += self._governing(view, words, starts, target_idx, neg_idx, patterns)
+        feats += _cue_agents(view, words, starts, patterns)
         return feats
 
     def _governing(self, view: str, words: list[tuple[int, int]], starts: list[int],
@@ -536,7 +537,43 @@ class CueFeatures(_RowTransformer):
         for category in CUE_CATEGORIES:
             names += [category, f"{category}_near"] if category not in ("conflict", "cooperation") \
                 else [category, f"{category}_negated", f"{category}_near"]
-        return [*names, "governed_by_conflict", "governed_by_cooperation", "governed_by_neutral"]
+        return [*names, "governed_by_conflict", "governed_by_cooperation", "governed_by_neutral",
+                *[f"{c}_by_{a}" for c in ("conflict", "cooperation") for a in _AGENTS]]
+
+
+_AGENTS = ("holder", "target", "other", "none")
+
+
+def _cue_agents(view: str, words: list[tuple[int, int]], starts: list[int],
+                patterns: dict[str, re.Pattern[str]]) -> list[float]:
+    """Conflict and cooperation cues counted by the actor named nearest before each of them.
+
+    That actor stands in for the cue's agent: in "xholder condemned xactor's attack on xtarget" the
+    condemnation is the holder's and the attack a third party's, so the target is the victim, not
+    the holder's adversary. Counts per category and agent (holder, target, other actor, none).
+    """
+    actors: list[tuple[int, str]] = []
+    for i, (s, e) in enumerate(words):
+        w = view[s:e]
+        if TARGET in w:
+            actors.append((i, "target"))
+        elif HOLDER in w or w.startswith(HOLDER_UNNAMED):
+            actors.append((i, "holder"))
+        elif OTHER in w:
+            actors.append((i, "other"))
+    out = []
+    for category in ("conflict", "cooperation"):
+        counts = dict.fromkeys(_AGENTS, 0.0)
+        for m in patterns[category].finditer(view):
+            k = _word_index(starts, m.start())
+            agent = "none"
+            for i, kind in actors:
+                if i >= k:
+                    break
+                agent = kind
+            counts[agent] += 1
+        out += [counts[a] for a in _AGENTS]
+    return out
 
 
 def _word_index(starts: list[int], pos: int) -> int:

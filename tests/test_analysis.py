@@ -381,9 +381,19 @@ def test_seed_article_nothing_contrary(seed_rows):
         assert row.n_support * 2 <= row.n, f"{row.holder} -> {row.target} has a support majority"
 
 
+def test_seed_article_aggressor_against_a_third_country_is_no_holder(seed_rows):
+    # "Russia's invasion of Ukraine could have repercussions in East Asia, where China ... Taiwan":
+    # Russia acts on Ukraine and takes no stance toward China or Taiwan (a regression: batch 10 of
+    # the corpus once made Russia a holder there, until the holder model learned what the actor
+    # named next after a candidate says)
+    prof = stance.profile(seed_rows)
+    assert prof[(prof["holder"] == "RUS") & prof["target"].isin(["CHN", "TWN"])].empty
+
+
 @pytest.mark.xfail(strict=True, reason="known error: in the sentence where Japan is concerned that "
-                   "China threatened to unite with Taiwan by force, the model attributes an 'oppose' "
-                   "stance toward TWN to Japan (Taiwan is the threatened party there)")
+                   "China threatened to unite with Taiwan by force, the model gives Japan a weak "
+                   "'oppose' toward TWN (p_oppose about 0.5, p_neutral about 0.3; Taiwan is the "
+                   "threatened party there and the annotation is neutral)")
 def test_seed_article_no_opposition_to_the_threatened_party(seed_rows):
     prof = stance.profile(seed_rows)
     toward_taiwan = prof[prof["holder"].isin(["GBR", "JPN"]) & (prof["target"] == "TWN")]

@@ -12,6 +12,7 @@ from sklearn.exceptions import NotFittedError
 from stance.attribution import (
     CandidateFeatures,
     build_holder_pipeline,
+    candidate_features,
     candidate_rows,
     evaluate_holders,
     holder_training_rows,
@@ -194,3 +195,18 @@ def test_evaluate_holders(default_model):
     assert scores["f1"] == pytest.approx(2 * p * r / (p + r))
     assert scores["f1"] > 0.5
     assert scores["n_pairs"] > 0
+
+
+def test_candidate_features_next_actor_acted_on():
+    # "Russia's invasion of Ukraine": Russia acts on Ukraine, not on the target named later
+    text = "Japan fears that Russia's invasion of Ukraine will embolden China against Taiwan."
+    f = candidate_features(text, "TWN", "RUS")
+    assert f.get("possessive_next_actor=other") == 1
+    # "Ukraine's strikes on Russia": the next actor is the target
+    f = candidate_features("Ukraine's drone strikes on Russia continued.", "RUS", "UKR")
+    assert f.get("possessive_next_actor=target") == 1
+    # not possessive, or nothing named within reach after it: no such feature
+    assert not any(k.startswith("possessive_next") for k in candidate_features(text, "TWN", "JPN"))
+    f = candidate_features("Japan's cabinet said on Monday, after a long meeting in Tokyo, that it "
+                           "would protest to Russia.", "RUS", "JPN")
+    assert not any(k.startswith("possessive_next") for k in f)

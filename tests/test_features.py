@@ -302,6 +302,29 @@ def test_cue_counts_are_capped():
     assert _cues(text, cap=1)["conflict"] == 1
 
 
+def test_cue_agents_tell_the_holder_s_act_from_a_third_party_s():
+    # the condemnation is Japan's, the attack a third party's: Taiwan is the victim
+    f = _cues("Japan condemned Russia's attack on Taiwan.", "JPN", "TWN")
+    assert (f["conflict_by_holder"], f["conflict_by_other"], f["conflict_by_target"]) == (1, 1, 0)
+    # toward Russia the attack is the target's own act
+    f = _cues("Japan condemned Russia's attack on Taiwan.", "JPN", "RUS")
+    assert (f["conflict_by_holder"], f["conflict_by_other"], f["conflict_by_target"]) == (1, 0, 1)
+
+
+def test_cue_agents_without_a_preceding_actor_and_for_cooperation():
+    f = _cues("Sanctions hit Russia after Japan signed a partnership with India.", "JPN", "RUS")
+    assert f["conflict_by_none"] == f["conflict"] >= 1 and f["conflict_by_holder"] == 0
+    assert f["cooperation_by_holder"] == f["cooperation"] >= 1 and f["cooperation_by_other"] == 0
+
+
+def test_cue_agents_count_the_speaker_as_holder():
+    X = pd.DataFrame({"text": ["We condemn the invasion by Russia."], "holder": ["POL"],
+                      "target": ["RUS"]})
+    f = _features("CueFeatures", CueFeatures(), X)
+    # "xunnamedholder we condemn the invasion by xtarget": both cues are the speaker's
+    assert f["conflict_by_holder"] == f["conflict"] == 2
+
+
 def _structure(text: str, holder: str, target: str) -> dict:
     X = pd.DataFrame({"text": [text], "holder": [holder], "target": [target]})
     return _features("StructuralFeatures", StructuralFeatures(), X)
