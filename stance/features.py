@@ -11,6 +11,8 @@ work with ``clone``, ``Pipeline``, ``cross_validate``, ``GridSearchCV`` and jobl
   window around the target.
 - :class:`CueFeatures` counts conflict, cooperation, neutral and reporting cues from the
   package's lexicon (``stance/data/cues.tsv``), with negation scope and nearness to the target.
+- :class:`FastTfidfVectorizer` is scikit-learn's ``TfidfVectorizer`` with a faster ``transform``
+  (same output).
 - :class:`StructuralFeatures` describes the sentence's shape: is there a holder, does it come before
   the target, is the target possessive, is the holder the agent of a passive, is it reported
   speech, a headline, a first-person statement.
@@ -19,6 +21,7 @@ work with ``clone``, ``Pipeline``, ``cross_validate``, ``GridSearchCV`` and jobl
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -26,12 +29,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from .actors import Mention, find_actors
 
 __all__ = [
     "CueFeatures",
+    "FastTfidfVectorizer",
     "SentimentFeatures",
     "StructuralFeatures",
     "TargetView",
@@ -158,12 +163,94 @@ def sentiment(text: str) -> tuple[float, float]:
     >>> sentiment("a great and friendly partnership")[0] > 0
     True
     """
-    # TextBlob(text).sentiment is this same call (pattern's analyser) wrapped in a new blob and a
-    # namedtuple class made on every call, which take half the time; the values are identical.
-    from textblob.en import sentiment as pattern_sentiment
+    # TextBlob(text).sentiment is pattern's analyser wrapped in a new blob and a namedtuple class
+    # made on every call. Here: pattern's own tokenizer, then _assess, which replays pattern's
+    # scoring on a plain copy of its lexicon; the values are identical (tests compare them).
+    lexicon = _pattern_lexicon()
+    words = " ".join(lexicon.tokenize(text)).split()
+    return _assess([w.lower() for w in words], lexicon)
 
-    polarity, subjectivity = pattern_sentiment(text)
-    return float(polarity), float(subjectivity)
+
+class _PatternLexicon:
+    """Pattern's sentiment lexicon as plain look-ups (see :func:`_assess`)."""
+
+    def __init__(self) -> None:
+        from textblob import _text
+        from textblob.en import parser
+        from textblob.en import sentiment as analyser
+
+        len(analyser)  # loads the lexicon shipped inside textblob (no download)
+        self.tokenize = parser.find_tokens
+        # a string is scored word by word without part-of-speech tags: pattern reads the scores
+        # averaged over tags (key None) and treats a word that can be an adverb as a modifier
+        self.scores = {w: tuple(tags[None]) for w, tags in dict.items(analyser) if None in tags}
+        self.modifiers = frozenset(w for w, tags in dict.items(analyser)
+                                   if any(m in tags for m in analyser.modifiers))
+        self.negations = frozenset(analyser.negations)
+        self.punctuation = _text.PUNCTUATION
+        self.emoticons = [(score, {e.lower() for e in faces})
+                          for (_, score), faces in _text.EMOTICONS.items()]
+
+
+@lru_cache(maxsize=1)
+def _pattern_lexicon() -> _PatternLexicon:
+    return _PatternLexicon()
+
+
+def _assess(words: list[str], lex: _PatternLexicon) -> tuple[float, float]:
+    """Pattern's ``Sentiment.assessments`` and averaging for lower-cased, untagged words.
+
+    Each assessment is ``[polarity, subjectivity, intensity, negated]``. A known word starts one,
+    or, after a modifier ("very"), rescales the modifier's; a negation ("not") before it inverts
+    its intensity and marks it negated; "!" boosts the last one; "(!)" and emoticons add their own.
+    A negated polarity counts -0.5 times. The results are the plain means (0 when none).
+    """
+    a: list[list[float]] = []
+    modifier: str | None = None
+    negation: str | None = None
+    scores, modifiers, negations = lex.scores, lex.modifiers, lex.negations
+    for w in words:
+        psi = scores.get(w)
+        if psi is not None:
+            p, s, i = psi
+            if modifier is None:
+                a.append([p, s, i, 1])
+            else:
+                last = a[-1]
+                last[0] = max(-1.0, min(p * last[2], +1.0))
+                last[1] = max(-1.0, min(s * last[2], +1.0))
+                last[2] = i
+            if negation is not None:
+                a[-1][2] = 1.0 / a[-1][2]
+                a[-1][3] = -1
+            modifier = w if w in modifiers else None
+            negation = w if w in negations else None
+            continue
+        if w in negations:
+            negation = w
+        elif negation and len(w.strip("'")) > 1:
+            negation = None
+        if negation is not None and modifier is not None and modifier.endswith("ly"):
+            a[-1][3] = -1
+            negation = None
+        elif modifier and len(w) > 2:
+            modifier = None
+        if w == "!" and a:
+            a[-1][0] = max(-1.0, min(a[-1][0] * 1.25, +1.0))
+        if w == "(!)":
+            a.append([0.0, 1.0, 1.0, 1])
+        if w.isalpha() is False and len(w) <= 5 and w not in lex.punctuation:
+            for score, faces in lex.emoticons:
+                if w in faces:
+                    a.append([score, 1.0, 1.0, 1])
+                    break
+    if not a:
+        return 0.0, 0.0
+    polarity = subjectivity = 0
+    for p, s, _, negated in a:
+        polarity += p * -0.5 if negated < 0 else p
+        subjectivity += s
+    return float(polarity / float(len(a))), float(subjectivity / float(len(a)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,12 +574,14 @@ class CueFeatures(_RowTransformer):
         words = [(m.start(), m.end()) for m in _TOKEN.finditer(view)]
         starts = [s for s, _ in words]
         target_idx = [i for i, (s, e) in enumerate(words) if TARGET in view[s:e]]
-        neg_idx = [_word_index(starts, m.start()) for m in patterns["negation"].finditer(view)]
+        # the word index of every cue, per category, found once and shared by all the features
+        cue_words = {c: [_word_index(starts, m.start()) for m in patterns[c].finditer(view)]
+                     for c in CUE_CATEGORIES}
+        neg_idx = cue_words["negation"]
         feats: list[float] = []
         for category in CUE_CATEGORIES:
             total = negated = near = 0
-            for m in patterns[category].finditer(view):
-                k = _word_index(starts, m.start())
+            for k in cue_words[category]:
                 total += 1
                 if category in ("conflict", "cooperation") and any(
                         0 < k - j <= self.negation_scope for j in neg_idx):
@@ -503,13 +592,12 @@ class CueFeatures(_RowTransformer):
                 feats += [total, negated, near]
             else:
                 feats += [total, near]
-        feats += self._governing(view, words, starts, target_idx, neg_idx, patterns)
-        feats += _cue_agents(view, words, starts, patterns)
+        feats += self._governing(target_idx, neg_idx, cue_words)
+        feats += _cue_agents(view, words, cue_words)
         return feats
 
-    def _governing(self, view: str, words: list[tuple[int, int]], starts: list[int],
-                   target_idx: list[int], neg_idx: list[int],
-                   patterns: dict[str, re.Pattern[str]]) -> list[float]:
+    def _governing(self, target_idx: list[int], neg_idx: list[int],
+                   cue_words: dict[str, list[int]]) -> list[float]:
         """One-hot category of the cue closest before a target mention, within ``adjacent`` words.
 
         The phrase that governs the target ("concern over X", "sanctions on X", "ties with X") says
@@ -517,8 +605,7 @@ class CueFeatures(_RowTransformer):
         """
         best: dict[int, str] = {}
         for category in ("conflict", "cooperation", "neutral"):
-            for m in patterns[category].finditer(view):
-                k = _word_index(starts, m.start())
+            for k in cue_words[category]:
                 best.setdefault(k, category)
         out = {"conflict": 0.0, "cooperation": 0.0, "neutral": 0.0}
         for t in target_idx:
@@ -544,8 +631,8 @@ class CueFeatures(_RowTransformer):
 _AGENTS = ("holder", "target", "other", "none")
 
 
-def _cue_agents(view: str, words: list[tuple[int, int]], starts: list[int],
-                patterns: dict[str, re.Pattern[str]]) -> list[float]:
+def _cue_agents(view: str, words: list[tuple[int, int]], cue_words: dict[str, list[int]]
+                ) -> list[float]:
     """Conflict and cooperation cues counted by the actor named nearest before each of them.
 
     That actor stands in for the cue's agent: in "xholder condemned xactor's attack on xtarget" the
@@ -564,8 +651,7 @@ def _cue_agents(view: str, words: list[tuple[int, int]], starts: list[int],
     out = []
     for category in ("conflict", "cooperation"):
         counts = dict.fromkeys(_AGENTS, 0.0)
-        for m in patterns[category].finditer(view):
-            k = _word_index(starts, m.start())
+        for k in cue_words[category]:
             agent = "none"
             for i, kind in actors:
                 if i >= k:
@@ -577,8 +663,6 @@ def _cue_agents(view: str, words: list[tuple[int, int]], starts: list[int],
 
 
 def _word_index(starts: list[int], pos: int) -> int:
-    from bisect import bisect_right
-
     return max(0, bisect_right(starts, pos) - 1)
 
 
@@ -679,3 +763,119 @@ class StructuralFeatures(_RowTransformer):
                 "first_person", "headline", "all_caps", "question", "quote", "n_actors",
                 "holder_organisation", "holder_via_leader", "target_via_demonym",
                 "other_between", "other_acts_on_target"]
+
+
+# --- TF-IDF with a faster transform ------------------------------------------------------------
+
+
+class FastTfidfVectorizer(TfidfVectorizer):
+    """scikit-learn's ``TfidfVectorizer`` with a faster, identical ``transform``.
+
+    For ``analyzer="char_wb"``: n-grams never cross a space, so a text's counts are the sums of its
+    words' counts; each lower-cased word's n-grams are looked up once and kept in a cache. For
+    ``analyzer="word"``: tokens come from one ``findall`` of the token pattern and the n-grams from
+    joining neighbouring tokens, looked up in the vocabulary without the per-n-gram Python loop.
+    Either way the counts are added up with NumPy/SciPy, and the matrix returned is exactly the one
+    ``TfidfVectorizer.transform`` returns (the tests check this). Fitting, the parameters, other
+    analysers, stop words, a custom preprocessor or tokenizer and other input types are left to
+    ``TfidfVectorizer`` unchanged. The cache is not saved with the model.
+
+    Examples
+    --------
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> docs = ["xholder condemned xtarget", "trade with xtarget grew"]
+    >>> fast = FastTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(docs)
+    >>> slow = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4)).fit(docs)
+    >>> bool(abs(fast.transform(docs) - slow.transform(docs)).max() == 0)
+    True
+    """
+
+    _CACHE_LIMIT = 200_000
+
+    def _fast_path(self) -> str | None:
+        if not (self.input == "content" and self.lowercase and self.preprocessor is None
+                and self.tokenizer is None and self.strip_accents is None):
+            return None
+        if self.analyzer == "char_wb":
+            return "char_wb"
+        if self.analyzer == "word" and self.stop_words is None and \
+                re.compile(self.token_pattern).groups == 0:
+            return "word"
+        return None
+
+    def transform(self, raw_documents: Any) -> Any:
+        """Transform texts to the TF-IDF matrix (see ``TfidfVectorizer.transform``)."""
+        path = None if isinstance(raw_documents, str) else self._fast_path()
+        if path is None:
+            return super().transform(raw_documents)
+        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
+        docs = list(raw_documents)
+        if not all(type(d) is str for d in docs):
+            return super().transform(docs)
+        import scipy.sparse as sp
+
+        cols, lengths = (self._char_wb_columns if path == "char_wb" else self._word_columns)(docs)
+        rows = np.repeat(np.arange(len(docs)), lengths)
+        counts = sp.csr_matrix((np.ones(len(cols), dtype=self.dtype), (rows, cols)),
+                               shape=(len(docs), len(self.vocabulary_)), dtype=self.dtype)
+        counts.sum_duplicates()
+        counts.sort_indices()
+        if self.binary:
+            counts.data.fill(1)
+        return self._tfidf.transform(counts, copy=False)
+
+    def _char_wb_columns(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        cache = self.__dict__.get("_word_ngrams")
+        if cache is None or len(cache) > self._CACHE_LIMIT:
+            cache = self.__dict__["_word_ngrams"] = {}
+        parts: list[np.ndarray] = []
+        lengths = np.zeros(len(docs), dtype=np.int64)
+        for i, doc in enumerate(docs):
+            total = 0
+            for word in doc.lower().split():
+                found = cache.get(word)
+                if found is None:
+                    found = cache[word] = self._word_indices(word)
+                parts.append(found)
+                total += len(found)
+            lengths[i] = total
+        cols = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int32)
+        return cols, lengths
+
+    def _word_indices(self, word: str) -> np.ndarray:
+        """Vocabulary indices of one word's padded n-grams, repeated as often as they occur."""
+        vocabulary = self.vocabulary_
+        min_n, max_n = self.ngram_range
+        w = f" {word} "
+        w_len = len(w)
+        found = []
+        for n in range(min_n, max_n + 1):
+            offset = 0
+            grams = [w[offset:offset + n]]
+            while offset + n < w_len:
+                offset += 1
+                grams.append(w[offset:offset + n])
+            found += [vocabulary[g] for g in grams if g in vocabulary]
+            if offset == 0:  # a word shorter than n counts once, as scikit-learn does
+                break
+        return np.array(found, dtype=np.int32)
+
+    def _word_columns(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        get = self.vocabulary_.get
+        findall = re.compile(self.token_pattern).findall
+        min_n, max_n = self.ngram_range
+        cols: list[int] = []
+        lengths = np.zeros(len(docs), dtype=np.int64)
+        for i, doc in enumerate(docs):
+            tokens = findall(doc.lower())
+            before = len(cols)
+            for n in range(min_n, min(max_n, len(tokens)) + 1):
+                grams = tokens if n == 1 else map(" ".join, zip(*(tokens[k:] for k in range(n))))
+                cols += [j for j in map(get, grams) if j is not None]
+            lengths[i] = len(cols) - before
+        return np.array(cols, dtype=np.int32), lengths
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state.pop("_word_ngrams", None)
+        return state

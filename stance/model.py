@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
@@ -44,6 +43,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._version import __version__
 from .features import (
     CueFeatures,
+    FastTfidfVectorizer,
     SentimentFeatures,
     StructuralFeatures,
     TargetView,
@@ -124,16 +124,16 @@ def build_pipeline(
     features = FeatureUnion([
         ("words", make_pipeline(
             TargetView(),
-            TfidfVectorizer(ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True,
-                            token_pattern=r"(?u)\b\w[\w']*\b"))),
+            FastTfidfVectorizer(ngram_range=word_ngrams, min_df=min_df, sublinear_tf=True,
+                                token_pattern=r"(?u)\b\w[\w']*\b"))),
         ("chars", make_pipeline(
             TargetView(),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, min_df=min_df,
-                            sublinear_tf=True, max_features=60_000))),
+            FastTfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, min_df=min_df,
+                                sublinear_tf=True, max_features=60_000))),
         *([("relation", make_pipeline(
             TargetView(scope="relation"),
-            TfidfVectorizer(ngram_range=relation_ngrams, min_df=min_df, sublinear_tf=True,
-                            token_pattern=r"(?u)\b\w[\w']*\b")))] if relation_ngrams else []),
+            FastTfidfVectorizer(ngram_range=relation_ngrams, min_df=min_df, sublinear_tf=True,
+                                token_pattern=r"(?u)\b\w[\w']*\b")))] if relation_ngrams else []),
         ("sentiment", SentimentFeatures(window=window)),
         ("cues", CueFeatures(window=window + 2)),
         ("structure", StructuralFeatures()),

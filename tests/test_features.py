@@ -6,6 +6,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
@@ -16,6 +17,7 @@ from stance.features import (
     SentimentFeatures,
     StructuralFeatures,
     TargetView,
+    _window,
     as_rows,
     sentiment,
 )
@@ -387,12 +389,112 @@ def _textblob(text: str) -> tuple[float, float]:
 def test_sentiment_equals_textblob_on_the_corpus():
     from stance.model import default_corpus
 
-    texts = default_corpus()["text"].drop_duplicates().head(800)
+    corpus = default_corpus().drop_duplicates(["text", "target"])
+    texts = [*corpus["text"].drop_duplicates(),
+             *(_window(t, g, 6) for t, g in zip(corpus["text"], corpus["target"])),
+             "not good", "not very good!", "really not bad (!)", "great :-) but sad :(",
+             "never really terrible", "the very best!!", "NOT GOOD", "isn't it lovely"]
     for text in texts:
         assert sentiment.__wrapped__(text) == _textblob(text), text
+
+
+def test_sentiment_equals_textblob_on_news():
+    import csv
+
+    from stance.text import split_sentences
+
+    with shared_file("data", "wikipedia_current_events.csv").open(encoding="utf-8") as fh:
+        docs = [row["text"] for _, row in zip(range(1500), csv.DictReader(fh))]
+    for doc in docs:
+        for sent in split_sentences(doc):
+            assert sentiment.__wrapped__(sent.text) == _textblob(sent.text), sent.text
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("abc not very good bad!?.'\"():-D ")), max_size=60))
 def test_sentiment_equals_textblob_on_arbitrary_text(text):
     assert sentiment.__wrapped__(text) == _textblob(text)
+
+
+# --- FastTfidfVectorizer: the same matrix as TfidfVectorizer ----------------------------------
+
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+
+from stance.features import FastTfidfVectorizer, relation_text, view_text  # noqa: E402
+
+_TOKENS = r"(?u)\b\w[\w']*\b"
+_VECTORIZER_PARAMS = [
+    {"analyzer": "char_wb", "ngram_range": (2, 5), "min_df": 2, "sublinear_tf": True,
+     "max_features": 60_000},
+    {"ngram_range": (1, 2), "min_df": 2, "sublinear_tf": True, "token_pattern": _TOKENS},
+    {"ngram_range": (1, 3), "min_df": 2, "sublinear_tf": True, "token_pattern": _TOKENS},
+    {"ngram_range": (2, 3), "binary": True},
+    {"analyzer": "char_wb", "ngram_range": (3, 3), "norm": None, "use_idf": False},
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_views() -> list[str]:
+    from stance.model import default_corpus
+
+    c = default_corpus()
+    return [view_text(t, h, g) for t, h, g in zip(c["text"], c["holder"], c["target"])]
+
+
+def _identical(a, b) -> bool:
+    a, b = a.tocsr(), b.tocsr()
+    return (a.shape == b.shape and a.nnz == b.nnz and (a.indptr == b.indptr).all()
+            and (a.indices == b.indices).all() and (a.data == b.data).all())
+
+
+@pytest.mark.parametrize("params", _VECTORIZER_PARAMS)
+def test_fast_tfidf_equals_tfidf_on_the_corpus(params, corpus_views):
+    fit_docs = corpus_views[::2]
+    new_docs = corpus_views[1::2] + [relation_text(v) for v in corpus_views[1::40]]
+    fast = FastTfidfVectorizer(**params).fit(fit_docs)
+    slow = TfidfVectorizer(**params).fit(fit_docs)
+    assert fast.vocabulary_ == slow.vocabulary_
+    assert _identical(fast.transform(new_docs), slow.transform(new_docs))
+    assert _identical(fast.transform(new_docs), slow.transform(new_docs))  # warm cache
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab xy'\t\n\u00a0\u0130\u00df.,")),
+                        max_size=30), min_size=1, max_size=6))
+def test_fast_tfidf_equals_tfidf_on_arbitrary_text(docs):
+    fit_docs = ["ab xy", "a'b x.y", "abab xyxy \u00df", "\u0130 ab"]
+    for params in (_VECTORIZER_PARAMS[0], _VECTORIZER_PARAMS[2]):
+        params = {**params, "min_df": 1}
+        fast = FastTfidfVectorizer(**params).fit(fit_docs)
+        slow = TfidfVectorizer(**params).fit(fit_docs)
+        assert _identical(fast.transform(docs), slow.transform(docs))
+
+
+def test_fast_tfidf_falls_back_where_it_has_no_fast_path():
+    docs = ["Alpha beta", "beta gamma"]
+    for params in ({"analyzer": "char"}, {"preprocessor": str.upper}, {"stop_words": ["beta"]},
+                   {"token_pattern": r"(\w+)"}):
+        fast = FastTfidfVectorizer(**params).fit(docs)
+        slow = TfidfVectorizer(**params).fit(docs)
+        assert _identical(fast.transform(docs), slow.transform(docs)), params
+    fitted = FastTfidfVectorizer(analyzer="char_wb").fit(docs)
+    with pytest.raises(ValueError, match="string object received"):
+        fitted.transform("one string")
+    with pytest.raises(ValueError):
+        fitted.transform([np.nan])
+    for vectorizer in (fitted, TfidfVectorizer(analyzer="char_wb").fit(docs)):
+        with pytest.raises(ValueError, match="0 sample"):
+            vectorizer.transform([])
+    with pytest.raises(NotFittedError):
+        FastTfidfVectorizer(analyzer="char_wb").transform(docs)
+
+
+def test_fast_tfidf_is_a_clonable_estimator_and_pickles_without_its_cache(tmp_path):
+    fast = FastTfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3)).fit(["ab cd", "cd ef"])
+    fast.transform(["ab ef"])
+    assert fast.__dict__.get("_word_ngrams")
+    assert clone(fast).get_params() == fast.get_params()
+    joblib.dump(fast, tmp_path / "v.joblib")
+    loaded = joblib.load(tmp_path / "v.joblib")
+    assert "_word_ngrams" not in loaded.__dict__
+    assert _identical(loaded.transform(["ab ef"]), fast.transform(["ab ef"]))
