@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import warnings
 
 import numpy as np
@@ -218,6 +219,18 @@ def test_n_jobs_2_equals_n_jobs_1(small_model):
     assert len(one) > 20
     assert one["doc_id"].is_monotonic_increasing
     pd.testing.assert_frame_equal(one, two, check_exact=True)
+
+
+def test_workers_get_the_model_from_one_file_per_model(small_model, default_model):
+    from stance.analysis import _load_shared_model, _model_file
+
+    path = _model_file(small_model)
+    assert os.path.exists(path) and _model_file(small_model) == path  # written once
+    assert _model_file(default_model) != path
+    loaded = _load_shared_model(path)
+    assert _load_shared_model(path) is loaded  # loaded once per worker process
+    X = pd.DataFrame({"text": ["Japan condemned Russia."], "holder": ["JPN"], "target": ["RUS"]})
+    assert (loaded.predict_proba(X) == small_model.predict_proba(X)).all()
 
 
 # --- files ---------------------------------------------------------------------------------
