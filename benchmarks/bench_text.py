@@ -76,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'task':36} {'seconds':>8} {'MB/s':>8}")
     for name, seconds in results.items():
         print(f"{name:36} {seconds:8.3f} {mb / seconds:8.2f}")
+    # time grows linearly with the size of one long line (a quadratic step once hid here)
+    unit = ("Beijing warned Washington on Tuesday over arms sales to Taiwan, while the Kremlin "
+            "said Sino-Russian ties were strong and turkey prices rose in Georgia's capital. ")
+    one = best_of(lambda: gaz.find(unit * 2_000), args.repeat)
+    four = best_of(lambda: gaz.find(unit * 8_000), args.repeat)
+    print(f"find_actors on one line of {len(unit) * 2_000 / 1e6:.2f} MB and four times that: "
+          f"{one:.3f} s and {four:.3f} s (ratio {four / one:.1f}; linear is 4)")
     per_doc = [mb / results[k] for k in results if k.endswith("per document")]
     print(f"slowest per-document rate: {min(per_doc):.2f} MB/s (target: 10 MB/s)")
     ours = [mb / v for k, v in results.items() if "TextBlob" not in k]

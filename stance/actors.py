@@ -31,6 +31,7 @@ import io
 import os
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -63,6 +64,7 @@ _UNIT_RE = {
 }
 _KEY_TRANS = str.maketrans({**{c: "'" for c in _APOS}, **{c: "-" for c in _HYPHENS}, "\u00a0": " "})
 _SPACES = re.compile(r"\s+")
+_NEWLINE = re.compile("\n")
 
 
 def _key(surface: str) -> str:
@@ -557,13 +559,21 @@ class Gazetteer:
         n = len(text)
         modes: dict[int, str] = {}
         firm_lines: set[int] | None = None
+        # the newline before a position, by bisection: rfind from each match back to the start of
+        # a long line would make a large one-line document quadratic
+        breaks = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
+
+        def line_of(pos: int) -> int:
+            k = bisect_left(breaks, pos)
+            return breaks[k - 1] if k else -1
+
         for i in flagged:
             start, end, entry = found[i]
             found[i] = None
             flags = entry.flags
             if "prefix" in flags and not (end < n and text[end] in _HYPHENS):
                 continue
-            line = text.rfind("\n", 0, start)
+            line = line_of(start)
             mode = modes.get(line)
             if mode is None:
                 mode = modes[line] = _line_mode(text, line)
@@ -572,9 +582,8 @@ class Gazetteer:
                 continue
             if "ambiguous" in flags:
                 if mode != "mixed" and firm_lines is None:
-                    firm_lines = {text.rfind("\n", 0, f.start) for f in found
-                                  if type(f) is Mention}
-                    firm_lines |= {text.rfind("\n", 0, f[0]) for f in found
+                    firm_lines = {line_of(f.start) for f in found if type(f) is Mention}
+                    firm_lines |= {line_of(f[0]) for f in found
                                    if type(f) is tuple and "ambiguous" not in f[2].flags}
                 if not self._ambiguous_ok(text, start, end, mode,
                                           mode != "mixed" and line in firm_lines):  # type: ignore[operator]
