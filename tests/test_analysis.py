@@ -403,11 +403,10 @@ def test_seed_article_aggressor_against_a_third_country_is_no_holder(seed_rows):
     assert prof[(prof["holder"] == "RUS") & prof["target"].isin(["CHN", "TWN"])].empty
 
 
-@pytest.mark.xfail(strict=True, reason="known error: in the sentence where Japan is concerned that "
-                   "China threatened to unite with Taiwan by force, the model gives Japan a weak "
-                   "'oppose' toward TWN (p_oppose about 0.5, p_neutral about 0.3; Taiwan is the "
-                   "threatened party there and the annotation is neutral)")
 def test_seed_article_no_opposition_to_the_threatened_party(seed_rows):
+    # "... where China's military ... threatened to unite with Taiwan by force": Taiwan is the
+    # threatened party, and Japan's concern is not opposition to it (a regression: "unite" was a
+    # cooperation cue, and this row came out 'oppose' until it became a neutral one)
     prof = stance.profile(seed_rows)
     toward_taiwan = prof[prof["holder"].isin(["GBR", "JPN"]) & (prof["target"] == "TWN")]
     for row in toward_taiwan.itertuples():
