@@ -35,6 +35,19 @@ ROW_COLUMNS = [
 ]
 
 
+def _check_columns(columns: Any, where: str, **cols: str | None) -> None:
+    """Raise a ValueError naming the argument whose column ``where`` does not have."""
+    for arg, col in cols.items():
+        if col is not None and col not in columns:
+            raise ValueError(f"{arg}={col!r} is not a column of {where}; columns are "
+                             f"{list(columns)}")
+
+
+def _check_targets(targets: Any) -> None:
+    if not targets or isinstance(targets, str):
+        raise ValueError(f"targets must be a non-empty sequence of codes, got {targets!r}")
+
+
 def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
              speaker_col: str | None, source_col: str | None,
              positions: Sequence[Any] | None = None) -> pd.DataFrame:
@@ -50,11 +63,8 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
         raise AssertionError  # pragma: no cover
     else:
         frame = pd.DataFrame({text_col: list(docs)})
-    for arg, col in (("text_col", text_col), ("id_col", id_col), ("date_col", date_col),
-                     ("speaker_col", speaker_col), ("source_col", source_col)):
-        if col is not None and col not in frame.columns:
-            raise ValueError(f"{arg}={col!r} is not a column of docs; columns are "
-                             f"{list(frame.columns)}")
+    _check_columns(frame.columns, "docs", text_col=text_col, id_col=id_col, date_col=date_col,
+                   speaker_col=speaker_col, source_col=source_col)
     texts = frame[text_col].tolist()
     bad = [i for i, (idx, t) in enumerate(zip(frame.index, texts))
            if not isinstance(t, str) and not _is_missing(t)]
@@ -231,8 +241,7 @@ def analyze(
     """
     from .model import load_model
 
-    if not targets or isinstance(targets, str):
-        raise ValueError(f"targets must be a non-empty sequence of codes, got {targets!r}")
+    _check_targets(targets)
     frame = _as_docs(docs, text_col, id_col, date_col, speaker_col, source_col)
     model = model or load_model()
     if n_jobs == 1 or len(frame) < 2:
@@ -417,8 +426,8 @@ def analyze_files(
     return out_rows
 
 
-_STRING_COLUMNS = ("doc_id", "sentence", "holder", "holder_name", "target", "stance", "source",
-                   "speaker")
+#: Columns written as strings to Parquet: the text columns, and the ids and sources of any type.
+_STRING_COLUMNS = ("doc_id", *_TEXT_COLUMNS, "source")
 
 
 def _arrow_schema() -> Any:
@@ -451,7 +460,6 @@ class _RowSink:
             frame = rows.copy()
             for c in _STRING_COLUMNS:
                 frame[c] = [None if _is_missing(v) else str(v) for v in frame[c]]
-            frame["date"] = pd.to_datetime(frame["date"], errors="coerce")
             if self._writer is None:
                 self._writer = pq.ParquetWriter(self._fh, schema)
             self._writer.write_table(pa.Table.from_pandas(frame, schema=schema, preserve_index=False))

@@ -33,7 +33,13 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis import DEFAULT_TARGETS, _analyze_partition, _empty_rows
+from .analysis import (
+    DEFAULT_TARGETS,
+    _analyze_partition,
+    _check_columns,
+    _check_targets,
+    _empty_rows,
+)
 from .profiles import aggregate, finalize, merge
 
 __all__ = ["analyze_dask", "profile_dask"]
@@ -91,12 +97,9 @@ def analyze_dask(
 
     if not hasattr(ddf, "map_partitions"):
         raise TypeError(f"ddf must be a Dask DataFrame, got {type(ddf).__name__}")
-    if not targets or isinstance(targets, str):
-        raise ValueError(f"targets must be a non-empty sequence of codes, got {targets!r}")
-    for arg, col in (("text_col", text_col), ("id_col", id_col), ("date_col", date_col),
-                     ("speaker_col", speaker_col), ("source_col", source_col)):
-        if col is not None and col not in ddf.columns:
-            raise ValueError(f"{arg}={col!r} is not a column of ddf; columns are {list(ddf.columns)}")
+    _check_targets(targets)
+    _check_columns(ddf.columns, "ddf", text_col=text_col, id_col=id_col, date_col=date_col,
+                   speaker_col=speaker_col, source_col=source_col)
     shared_model = delayed(model or load_model(), pure=True)
     meta = _empty_rows()
     meta["doc_id"] = meta["doc_id"].astype(ddf[id_col].dtype if id_col else ddf.index.dtype)
