@@ -369,11 +369,6 @@ class Gazetteer:
         return self._pattern
 
     @property
-    def pattern_ignorecase(self) -> re.Pattern[str]:
-        """The same matcher for text whose lower-cased form has another length."""
-        return re.compile(self.pattern.pattern, re.IGNORECASE)
-
-    @property
     def scanner(self) -> re.Pattern[str]:
         """The matcher used by :meth:`find`: one non-word character, then the alias.
 
@@ -562,6 +557,7 @@ class Gazetteer:
         # the newline before a position, by bisection: rfind from each match back to the start of
         # a long line would make a large one-line document quadratic
         breaks = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
+        day = None
 
         def line_of(pos: int) -> int:
             k = bisect_left(breaks, pos)
@@ -590,7 +586,8 @@ class Gazetteer:
                     continue
             possessive = end < n and text[end] in _APOS and _possessive(text, end)
             if entry.terms:
-                day = _dt.date.today() if as_of is None else _as_date(as_of)
+                if day is None:
+                    day = _dt.date.today() if as_of is None else _as_date(as_of)
                 found[i] = _leader_mention(entry, day, text, start, end, possessive, self._display)
             else:
                 name, kind = self._display[entry.code]  # type: ignore[index]
