@@ -17,10 +17,9 @@ The gazetteer is a set of reviewable data files in ``stance/data/``:
 ``ambiguous.tsv`` and ``context_words.tsv``
     the context that rules an ambiguous word in or out.
 
-Matching runs one compiled regular expression over the raw text. It is built from a character trie
-of every surface form, so it never backtracks further than the longest alias and runs in time
-linear in the text. The longest match at a position wins, so a phrase in ``not_actors.tsv`` swallows
-the country name inside it.
+Matching (:mod:`stance.matching`) finds every surface form as a whole word, the longest at each
+position, in time linear in the text, so a phrase in ``not_actors.tsv`` swallows the country name
+inside it. The matches then pass the checks their flags ask for.
 """
 
 from __future__ import annotations
@@ -39,6 +38,7 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from ._checks import check_text
+from .matching import APOSTROPHES, HYPHENS, AliasMatcher
 
 __all__ = ["Gazetteer", "Mention", "find_actors", "load_gazetteer"]
 
@@ -55,13 +55,8 @@ _NOT_FIRST_NAMES = frozenset(
     """.split()
 )
 
-_APOS = "'\u2019\u2018`\u02bc\u2032"
-_HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212"
-_UNIT_RE = {
-    " ": r"[\s\u00a0]{1,3}",
-    "'": "[" + re.escape(_APOS) + "]",
-    "-": "[" + re.escape(_HYPHENS) + "]",
-}
+_APOS = APOSTROPHES
+_HYPHENS = HYPHENS
 _KEY_TRANS = str.maketrans({**{c: "'" for c in _APOS}, **{c: "-" for c in _HYPHENS}, "\u00a0": " "})
 _SPACES = re.compile(r"\s+")
 _NEWLINE = re.compile("\n")
@@ -283,6 +278,9 @@ class Gazetteer:
             index[key] = _Entry(code, via, flags, alias)
         self._add_leaders(index, leaders)
         self._index = index
+        # the entries find() can turn into a Mention at once: (code, name, kind, via)
+        self._plain = {key: (e.code, *self._display[e.code], e.via) for key, e in index.items()
+                       if e.code is not None and not e.flags and not e.terms}
         self._context: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         for row in self._rows["ambiguous"]:
             before, after = self._context.get(row["alias"], (frozenset(), frozenset()))
@@ -293,8 +291,7 @@ class Gazetteer:
                 after = after | words
             self._context[row["alias"].lower()] = (before, after)
         self._evidence = frozenset(r["word"].lower() for r in self._rows["context_words"])
-        self._pattern: re.Pattern[str] | None = None
-        self._scanner: re.Pattern[str] | None = None
+        self._matcher: AliasMatcher | None = None
 
     # -- construction helpers ---------------------------------------------------------------
 
@@ -338,51 +335,12 @@ class Gazetteer:
             ordered = tuple(sorted(terms, key=lambda t: t.start))
             index[key] = _Entry(ordered[-1].code, "leader", frozenset(), display[key], ordered)
 
-    def _compile(self) -> re.Pattern[str]:
-        trie: dict[str, Any] = {}
-        for key in self._index:
-            node = trie
-            for ch in key:
-                node = node.setdefault(ch, {})
-            node[""] = True
-
-        def emit(node: dict[str, Any]) -> str:
-            terminal = "" in node
-            branches = []
-            for ch in sorted(c for c in node if c):
-                unit = _UNIT_RE.get(ch) or re.escape(ch)
-                branches.append(unit + emit(node[ch]))
-            if not branches:
-                return ""
-            body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-            if terminal:
-                return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
-            return body
-
-        return r"(?<!\w)(?:" + emit(trie) + r")(?!\w)"
-
     @property
-    def pattern(self) -> re.Pattern[str]:
-        """The compiled matcher for lower-cased text (built on first use)."""
-        if self._pattern is None:
-            self._pattern = re.compile(self._compile())
-        return self._pattern
-
-    @property
-    def scanner(self) -> re.Pattern[str]:
-        """The matcher used by :meth:`find`: one non-word character, then the alias.
-
-        Starting with a character class lets the regex engine skip over word characters without
-        trying the alternation at each of them; :meth:`find` pads the text with a space.
-        """
-        if self._scanner is None:
-            self._scanner = re.compile(r"[^\w]" + self.pattern.pattern[len(r"(?<!\w)"):])
-        return self._scanner
-
-    @property
-    def scanner_ignorecase(self) -> re.Pattern[str]:
-        """:attr:`scanner` for text whose lower-cased form has another length."""
-        return re.compile(self.scanner.pattern, re.IGNORECASE)
+    def matcher(self) -> AliasMatcher:
+        """The :class:`~stance.matching.AliasMatcher` of every surface form (built on first use)."""
+        if self._matcher is None:
+            self._matcher = AliasMatcher(self._index)
+        return self._matcher
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -499,29 +457,31 @@ class Gazetteer:
             check_text(text)
         if not text:
             return []
-        # Matching a lower-cased copy without re.IGNORECASE is about twice as fast; when
-        # lower-casing changes the length (a rare letter such as U+0130), match the original.
-        # The scanner consumes the character before each match (a non-word character), which
-        # lets the regex engine skip inside words quickly; the leading space stands in for the
-        # start of the text, so a match at [s, e) of the padded copy is text[s:e - 1].
+        # Matching a lower-cased copy is about twice as fast as ignoring case; when lower-casing
+        # changes the length (a rare letter such as U+0130), the original is matched ignoring case.
         low = text.lower()
         n = len(text)
+        matcher = self._matcher or self.matcher
         if len(low) == n:
             src = low
-            matches = (self._scanner or self.scanner).finditer(" " + low)
+            spans = matcher.spans(low)
         else:
             src = text
-            matches = self.scanner_ignorecase.finditer(" " + text)
+            spans = matcher.spans_reference(text, ignorecase=True)
+        plain = self._plain.get
         get = self._index.get
         display = self._display
         out: list[Any] = []
         append = out.append
         flagged: list[int] | None = None
         day = None
-        for m in matches:
-            start, end = m.span()
-            end -= 1
+        for start, end in spans:
             surface = src[start:end]
+            row = plain(surface)
+            if row is not None:  # most matches: a name without flags or terms of office
+                append(Mention(row[0], row[1], row[2], text[start:end], start, end, row[3],
+                               end < n and text[end] in _APOS and _possessive(text, end)))
+                continue
             entry = get(surface)
             if entry is None:
                 entry = get(_key(surface))
@@ -563,13 +523,14 @@ class Gazetteer:
             k = bisect_left(breaks, pos)
             return breaks[k - 1] if k else -1
 
+        kept = 0
         for i in flagged:
             start, end, entry = found[i]
             found[i] = None
             flags = entry.flags
             if "prefix" in flags and not (end < n and text[end] in _HYPHENS):
                 continue
-            line = line_of(start)
+            line = line_of(start) if breaks else -1
             mode = modes.get(line)
             if mode is None:
                 mode = modes[line] = _line_mode(text, line)
@@ -593,7 +554,8 @@ class Gazetteer:
                 name, kind = self._display[entry.code]  # type: ignore[index]
                 found[i] = Mention(entry.code, name, kind, text[start:end], start, end,  # type: ignore[arg-type]
                                    entry.via, possessive)
-        return [f for f in found if f is not None]
+            kept += 1
+        return found if kept == len(flagged) else [f for f in found if f is not None]
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -603,11 +565,11 @@ class Gazetteer:
             return False
         before_ctx, after_ctx = self._context.get(surface.lower(), _NO_CONTEXT)
         if before_ctx:
-            for w in text[max(0, start - 30):start].lower().split()[-2:]:
+            for w in text[max(0, start - 30):start].lower().rsplit(None, 2)[-2:]:
                 if w.strip(_PUNCT) in before_ctx:
                     return False
         if after_ctx:
-            for w in text[end:end + 30].lower().split()[:2]:
+            for w in text[end:end + 30].lower().split(None, 2)[:2]:
                 if _strip_possessive(w.strip(_PUNCT)) in after_ctx:
                     return False
         if mode == "mixed":

@@ -47,10 +47,13 @@ _WS_ITEM = (
     r"|<!--[^>]{0,10000}?-->|" + _TAG + ")"
 )
 _WS_TAIL = "(?:[ ]|" + _WS_ITEM + ")"
-# The pattern starts with one character set, so the regex engine skips ordinary characters in C;
-# a look-behind then tells what the first character began.
+# The pattern starts with a character (a set of them, or a space that a look-ahead sees continue),
+# so the regex engine skips ordinary characters in C; a look-behind then tells what the first
+# character began.
 _NORM = re.compile(
-    "[ &<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "".join(_CHAR_MAP) + "]"
+    # a plain space only when what follows could continue a run (most spaces stand alone)
+    "(?:[ ](?=[ &<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "])"
+    "|[&<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "".join(_CHAR_MAP) + "])"
     "(?:(?<=[ ])" + _WS_TAIL + "+"
     "|(?<=[" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "])" + _WS_TAIL + "*"
     "|(?<=&)(?:nbsp;|#160;|#[xX][aA]0;)" + _WS_TAIL + "*"
@@ -62,6 +65,9 @@ _TAG_NAME = re.compile(r"<(?:/?)([A-Za-z][A-Za-z0-9]{0,15})")
 _BREAKS = re.compile("\r\n|[" + _BREAK_CHARS + "]")
 _VISIBLE_SPACE = re.compile("[ " + _SPACE_CHARS + "]|&|<")
 _TRANSLATE = str.maketrans({**_CHAR_MAP, **{c: None for c in _INVISIBLE}})
+# A text with none of these and no double space is already normal (apart from stripping): _NORM
+# would try, and fail, at every single space of it.
+_SPECIAL = re.compile("[&<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "".join(_CHAR_MAP) + "]")
 
 
 class OffsetMap:
@@ -79,18 +85,15 @@ class OffsetMap:
         Length of the original text.
     """
 
-    __slots__ = ("_keys", "_segments", "original_length")
+    __slots__ = ("_keys", "_segments", "is_identity", "original_length")
 
     def __init__(self, segments: list[tuple[int, int, int, int, bool]], original_length: int) -> None:
         self._segments = [seg for seg in segments if seg[2] > 0]
         self._keys = [seg[0] for seg in self._segments]
         self.original_length = original_length
-
-    @property
-    def is_identity(self) -> bool:
-        """True when the normalised text is the original text."""
-        return len(self._segments) <= 1 and all(
-            seg[0] == 0 and seg[1] == 0 and seg[4] and seg[3] == self.original_length
+        #: True when the normalised text is the original text.
+        self.is_identity: bool = len(self._segments) <= 1 and all(
+            seg[0] == 0 and seg[1] == 0 and seg[4] and seg[3] == original_length
             for seg in self._segments)
 
     def to_original(self, pos: int, *, end: bool = False) -> int:
@@ -176,6 +179,9 @@ def normalize_with_offsets(text: str) -> tuple[str, OffsetMap]:
     12
     """
     check_text(text)
+    n = len(text)
+    if "  " not in text and _SPECIAL.search(text) is None and text[:1] != " " and text[-1:] != " ":
+        return text, OffsetMap([(0, 0, n, n, True)], n)
     out: list[str] = []
     segments: list[tuple[int, int, int, int, bool]] = []
     npos = 0

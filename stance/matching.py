@@ -1,0 +1,266 @@
+"""Locate gazetteer aliases in text: whole words, leftmost first, the longest at each position.
+
+:class:`AliasMatcher` holds the alias keys of a gazetteer (lower case, one kind of apostrophe
+``'``, hyphen ``-`` and space, see ``actors._key``) and finds where they occur in a lower-cased
+text. In the text an apostrophe of the key matches any apostrophe, a hyphen any hyphen or dash, and a
+space one to three whitespace characters. A match must have a non-word character (or the edge of the
+text) on both sides. Scanning goes left to right; at each position the longest alias wins, and the
+next match starts after the end of the previous one.
+
+Two engines give the same spans:
+
+- the **reference**, one regular expression compiled from a character trie of the keys. It never
+  backtracks further than the longest alias, so its time is linear in the text, but the regex
+  engine tries the trie at every word start, which makes it the slow part of ``find_actors``;
+- the **fast path**, an Aho-Corasick automaton (the ``pyahocorasick`` package, written in C) run over
+  a copy of the text in which every non-word character is a space. Each hit is then checked against
+  the exact characters. It is used when the text, after mapping common non-ASCII punctuation and
+  spaces to ASCII ones of the same meaning, is ASCII; other texts use the reference. Runs of two or
+  three whitespace characters, which a key's space also matches, are collapsed to one space before
+  the automaton runs and the offsets are mapped back.
+
+``tests/test_matching.py`` checks that both engines give identical spans, on hypothesis text built
+from alias fragments, punctuation and unusual whitespace and, when ``../shared`` is present, on the
+real news items.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["AliasMatcher"]
+
+APOSTROPHES = "'\u2019\u2018`\u02bc\u2032"
+HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212"
+# the characters Python's regular expressions count as \s in str patterns
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+              "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+UNIT_RE = {
+    " ": r"[\s\u00a0]{1,3}",
+    "'": "[" + re.escape(APOSTROPHES) + "]",
+    "-": "[" + re.escape(HYPHENS) + "]",
+}
+
+# Non-ASCII characters the fast path folds to ASCII. Every one is a non-word character and so is
+# its replacement, so word boundaries stay where they were: apostrophes, hyphens and whitespace
+# become the ASCII character their class in a key stands for; other punctuation becomes "#", which
+# no key may contain for the folding to be used (see AliasMatcher). A text with any other non-ASCII
+# character (a letter such as "é", a combining mark) takes the reference path.
+_OTHER_PUNCTUATION = ("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2026\u2022\u00b7\u00ad"
+                      "\u200b\u200c\u200d\u2060\ufeff\u00b0\u00a7\u00b6\u2020\u2021\u2030\u2015"
+                      "\u00a9\u00ae\u2122\u20ac\u00a3\u00a5\u00d7\u00f7\u00b1\u2032\u2033")
+FOLD = {
+    c: rep for c, rep in {
+        **{c: "#" for c in _OTHER_PUNCTUATION},
+        **{c: "'" for c in APOSTROPHES},
+        **{c: "-" for c in HYPHENS},
+        **{c: " " for c in WHITESPACE},
+    }.items()
+    # U+02BC, an apostrophe that is a letter, is a word character: it stays and the text with it
+    # takes the reference path
+    if not c.isascii() and not (c.isalnum() or c == "_")
+}
+# a non-ASCII character the folding does not cover (it sends the text to the reference path), and
+# one it does (str.translate is slow on non-ASCII text; a substitution per such character is not)
+_UNFOLDABLE = re.compile("[^\x00-\x7f" + re.escape("".join(FOLD)) + "]")
+_FOLDABLE = re.compile("[" + re.escape("".join(FOLD)) + "]")
+# bytes tables for the folded ASCII text: every non-word character to a space (what the automaton
+# reads), and whitespace to a space, "`" to "'" (what each hit is checked against)
+_TO_SPACE = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(128)) + bytes(range(128, 256))
+_TO_KEY = bytes(32 if chr(c) in WHITESPACE else 39 if c == 96 else c for c in range(256))
+_RUN = re.compile(rb"  +")
+_WORD = re.compile(r"\w+", re.ASCII)
+
+
+def _trie_regex(keys: Iterable[str]) -> str:
+    """One regex alternative per trie branch; greedy, so the longest key at a position is tried first."""
+    trie: dict[str, Any] = {}
+    for key in keys:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def emit(node: dict[str, Any]) -> str:
+        terminal = "" in node
+        branches = []
+        for ch in sorted(c for c in node if c):
+            unit = UNIT_RE.get(ch) or re.escape(ch)
+            branches.append(unit + emit(node[ch]))
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if terminal:
+            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return "(?:" + emit(trie) + r")(?!\w)"
+
+
+class AliasMatcher:
+    """Find alias keys in lower-cased text (see the module docstring for the rules).
+
+    Parameters
+    ----------
+    keys : iterable of str
+        Alias keys: lower case, non-empty, with ``'``, ``-`` and single spaces as the only forms
+        of apostrophe, hyphen and whitespace.
+
+    Examples
+    --------
+    >>> m = AliasMatcher(["china", "south china sea", "u.s."])
+    >>> text = "U.S. ships in the South  China Sea; China objected."
+    >>> [text[s:e] for s, e in m.spans(text.lower())]
+    ['U.S.', 'South  China Sea', 'China']
+    """
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = tuple(dict.fromkeys(keys))
+        if not all(self.keys):
+            raise ValueError("alias keys must be non-empty")
+        self._body = _trie_regex(self.keys)
+        self._scanner: re.Pattern[str] | None = None
+        self._automaton: Any = None
+        # "#" stands for folded punctuation; a key that contains it would match that punctuation
+        self._fold = not any("#" in k for k in self.keys)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled matchers are rebuilt on first use after unpickling
+        return {"keys": self.keys}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["keys"])  # type: ignore[misc]
+
+    @property
+    def scanner(self) -> re.Pattern[str]:
+        """The reference regex: one non-word character, then the longest key.
+
+        Starting with a character class lets the regex engine skip over word characters without
+        trying the alternation at each of them; the text is padded with a space in front.
+        """
+        if self._scanner is None:
+            self._scanner = re.compile(r"[^\w]" + self._body)
+        return self._scanner
+
+    def spans(self, low: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of every match in ``low``, a lower-cased text.
+
+        Parameters
+        ----------
+        low : str
+            The text, lower-cased (``text.lower()``, when that keeps its length).
+
+        Returns
+        -------
+        list of (int, int)
+            Non-overlapping spans, in order.
+
+        Examples
+        --------
+        >>> AliasMatcher(["iran"]).spans("iranian oil and iran's gas")
+        [(16, 20)]
+        """
+        if low.isascii():
+            return self._spans_fast(low)
+        if not self._fold:
+            return self.spans_reference(low)
+        if _UNFOLDABLE.search(low) is not None:
+            return self.spans_reference(low)
+        return self._spans_fast(_FOLDABLE.sub(_fold_char, low))
+
+    def spans_reference(self, text: str, ignorecase: bool = False) -> list[tuple[int, int]]:
+        """The spans found by the reference regex (``ignorecase`` for text not lower-cased)."""
+        scanner = self.scanner
+        if ignorecase:
+            scanner = re.compile(scanner.pattern, re.IGNORECASE)
+        return [(m.start(), m.end() - 1) for m in scanner.finditer(" " + text)]
+
+    def _build(self) -> None:
+        import ahocorasick  # the pyahocorasick package
+
+        groups: dict[str, list[str]] = {}
+        for key in self.keys:
+            if key.isascii():
+                # the key between two non-word characters, all of which are spaces in padded text
+                form = " " + key.encode().translate(_TO_SPACE).decode() + " "
+                groups.setdefault(form, []).append(key)
+        automaton = ahocorasick.Automaton()
+        for form, keys in groups.items():
+            # what a hit is checked against (the text with whitespace as spaces), as bytes: nothing
+            # for one word of word characters, which the form alone pins down
+            if len(keys) == 1 and _WORD.fullmatch(keys[0]):
+                check: bytes | frozenset[bytes] | None = None
+            else:
+                check = frozenset(k.encode("ascii") for k in keys)
+            automaton.add_word(form, (len(form) - 1, check))
+        # a word that never occurs (padded text has no NUL) keeps the automaton searchable
+        automaton.add_word("\x00", (0, None))
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def _spans_fast(self, folded: str) -> list[tuple[int, int]]:
+        if self._automaton is None:
+            self._build()
+        exact = folded.encode("ascii").translate(_TO_KEY)
+        starts: list[int] = []
+        removed: list[int] = []
+        if b"  " in exact:
+            exact, starts, removed = _collapse_runs(exact)
+        padded = (b" " + exact + b" ").translate(_TO_SPACE).decode("ascii")
+        hits = []
+        last = -1
+        nested = False
+        for end, (size, check) in self._automaton.iter(padded):
+            # padded[end] is the space after the key: in the text, the key is [end - size, end - 1)
+            start = end - size
+            end -= 1
+            if check is None or exact[start:end] in check:
+                hits.append((start, end))
+                # hits come by their end; one that starts inside the previous one needs sorting
+                nested = nested or start <= last
+                last = end
+        if nested:
+            hits.sort(key=lambda h: (h[0], -h[1]))
+            out = []
+            last = -1
+            for start, end in hits:
+                if start > last:
+                    out.append((start, end))
+                    last = end
+            hits = out
+        if starts:
+            # back to the offsets of the text before the runs were collapsed
+            hits = [(s + (removed[k - 1] if (k := bisect_right(starts, s)) else 0),
+                     e + (removed[k - 1] if (k := bisect_right(starts, e)) else 0)) for s, e in hits]
+        return hits
+
+
+def _fold_char(m: re.Match[str]) -> str:
+    return FOLD[m.group()]
+
+
+def _collapse_runs(exact: bytes) -> tuple[bytes, list[int], list[int]]:
+    """Each run of two or three spaces as one space (a key's space stands for one to three).
+
+    Returns the collapsed text, the collapsed position after each shortened run, and how many
+    characters had been removed up to and including that run. Longer runs stay: no key spans them.
+    """
+    pieces = []
+    starts = []
+    removed = []
+    total = 0
+    prev = 0
+    for run in _RUN.finditer(exact):
+        begin, stop = run.span()
+        if stop - begin > 3:
+            continue
+        pieces.append(exact[prev:begin + 1])
+        prev = stop
+        starts.append(begin + 1 - total)
+        total += stop - begin - 1
+        removed.append(total)
+    pieces.append(exact[prev:])
+    return b"".join(pieces), starts, removed
