@@ -264,8 +264,11 @@ def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n
     from joblib import Parallel, cpu_count, delayed
 
     workers = cpu_count() if n_jobs < 0 else n_jobs
-    n_chunks = min(len(frame), max(workers * 4, 1))
-    bounds = np.linspace(0, len(frame), n_chunks + 1).astype(int)
+    # chunks of about equal text, several per worker, so that no worker idles at the end
+    n_chunks = min(len(frame), max(workers * 8, 1))
+    size = np.cumsum([len(t) + 1 for t in frame["text"]])
+    bounds = np.searchsorted(size, np.linspace(0, size[-1], n_chunks + 1)[1:-1], side="right")
+    bounds = [0, *sorted(set(bounds.tolist())), len(frame)]
     chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
     path = _model_file(model)
     results = Parallel(n_jobs=workers)(

@@ -164,11 +164,113 @@ def sentiment(text: str) -> tuple[float, float]:
     True
     """
     # TextBlob(text).sentiment is pattern's analyser wrapped in a new blob and a namedtuple class
-    # made on every call. Here: pattern's own tokenizer, then _assess, which replays pattern's
-    # scoring on a plain copy of its lexicon; the values are identical (tests compare them).
-    lexicon = _pattern_lexicon()
-    words = " ".join(lexicon.tokenize(text)).split()
-    return _assess([w.lower() for w in words], lexicon)
+    # made on every call. Here: pattern's tokenization (_fast_words), then _assess, which replays
+    # pattern's scoring on a plain copy of its lexicon; the values are identical (tests compare them).
+    return _assess([w.lower() for w in _fast_words(text)], _pattern_lexicon())
+
+
+def _fast_words(text: str) -> list[str]:
+    """Pattern's words of ``text``: ``" ".join(find_tokens(text)).split()``, faster.
+
+    Replicates ``textblob._text.find_tokens`` step by step: the contraction replacements ("n't"
+    becomes " n't"), spaces around quotes and apostrophes, whitespace splitting, then leading and
+    trailing punctuation split from each word, with the period of an abbreviation kept and "..."
+    split as one token. A word that neither starts nor ends with punctuation is kept as it is.
+    Pattern then groups the tokens into sentences, which only partitions them, and rewrites "( ! )"
+    and emoticons written across spaces (": - )") within each sentence. Texts where that could
+    change a token (a paragraph break or a literal END-OF-SENTENCE, which mark sentences, or an
+    emoticon or "(!)" spanning a space) go to ``find_tokens`` itself. Tests check the equality.
+    """
+    tok = _pattern_tokenizer()
+    if tok.eos in text or ("\n" in text and "\n\n" in text.replace("\r\n", "\n")):
+        return tok.slow(text)
+    s = text
+    if "'" in s:  # every contraction has one
+        for a, b in tok.contractions:
+            s = s.replace(a, b)
+    s = (s.replace("\u201c", " \u201c ").replace("\u201d", " \u201d ").replace("\u2018", " \u2018 ")
+         .replace("\u2019", " \u2019 ").replace("'", " ' ").replace('"', ' " '))
+    lead, trail = tok.lead, tok.trail
+    words: list[str] = []
+    for t in s.split():
+        if t[0] in lead or t[-1] in trail:
+            words += tok.split_punctuation(t)  # cached: "said," and "U.S." come back often
+        else:
+            words.append(t)
+    joined = " ".join(words)
+    if tok.spaced.search(joined) and tok.rewrites(joined):
+        return tok.slow(text)
+    return words
+
+
+class _PatternTokenizer:
+    """Pattern's tokenizer tables (``textblob._text``), for :func:`_fast_words`."""
+
+    def __init__(self) -> None:
+        from textblob import _text
+        from textblob.en import parser
+
+        self.find_tokens = parser.find_tokens
+        self.eos = _text.EOS
+        self.replace = _text.replacements
+        self.contractions = tuple(_text.replacements.items())  # literal: str.replace == re.sub
+        self.lead = frozenset(_text.PUNCTUATION.replace(".", ""))
+        self.trail = self.lead | {"."}
+        self.abbreviations = _text.ABBREVIATIONS
+        self.abbr = (_text.RE_ABBR1.match, _text.RE_ABBR2.match, _text.RE_ABBR3.match)
+        self.split_punctuation = lru_cache(maxsize=50_000)(self._split_punctuation)
+        self.sarcasm, self.emoticons = _text.RE_SARCASM, _text.RE_EMOTICONS
+        # a rewrite needs a space inside "(!)" or an emoticon, so two of its characters in a row
+        # with a space between them: the last character of a token and the first of the next
+        follows: dict[str, set[str]] = {"(": {"!"}, "!": {")"}}
+        for faces in _text.EMOTICONS.values():
+            for f in faces:
+                for a, b in zip(f, f[1:]):
+                    follows.setdefault(a, set()).add(b)
+        self.spaced = re.compile("|".join(f"{re.escape(a)} [{re.escape(''.join(sorted(bs)))}]"
+                                          for a, bs in sorted(follows.items())))
+
+    def slow(self, text: str) -> list[str]:
+        return " ".join(self.find_tokens(text)).split()
+
+    def _split_punctuation(self, t: str) -> tuple[str, ...]:
+        """The loops of ``find_tokens`` that split leading and trailing punctuation off a token."""
+        head: list[str] = []
+        tail: list[str] = []
+        while t[:1] in self.lead and t not in self.replace:
+            head.append(t[0])
+            t = t[1:]
+        while t[-1:] in self.trail and t not in self.replace:
+            if t[-1:] in self.lead:
+                tail.append(t[-1])
+                t = t[:-1]
+            if t.endswith("..."):
+                tail.append("...")
+                t = t[:-3].rstrip(".")
+            if t.endswith("."):
+                if t in self.abbreviations or any(match(t) is not None for match in self.abbr):
+                    break
+                tail.append(t[-1])
+                t = t[:-1]
+        if t != "":
+            head.append(t)
+        head.extend(reversed(tail))
+        return tuple(head)
+
+    def rewrites(self, joined: str) -> bool:
+        """Could pattern's "(!)" or emoticon substitution change these tokens, joined by spaces?
+
+        Only a match with a space in it changes the text: "( in 2008 )" becomes "( in 2008)"
+        (the "8)" emoticon). Pattern substitutes within each sentence; a match on the whole text
+        is either the same match or crosses a sentence boundary, and so contains a space.
+        """
+        return (any(" " in m.group() for m in self.sarcasm.finditer(joined))
+                or any(" " in m.group(1) for m in self.emoticons.finditer(joined)))
+
+
+@lru_cache(maxsize=1)
+def _pattern_tokenizer() -> _PatternTokenizer:
+    return _PatternTokenizer()
 
 
 class _PatternLexicon:
@@ -176,11 +278,9 @@ class _PatternLexicon:
 
     def __init__(self) -> None:
         from textblob import _text
-        from textblob.en import parser
         from textblob.en import sentiment as analyser
 
         len(analyser)  # loads the lexicon shipped inside textblob (no download)
-        self.tokenize = parser.find_tokens
         # a string is scored word by word without part-of-speech tags: pattern reads the scores
         # averaged over tags (key None) and treats a word that can be an adverb as a modifier
         self.scores = {w: tuple(tags[None]) for w, tags in dict.items(analyser) if None in tags}

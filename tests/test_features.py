@@ -17,6 +17,7 @@ from stance.features import (
     SentimentFeatures,
     StructuralFeatures,
     TargetView,
+    _fast_words,
     _window,
     as_rows,
     sentiment,
@@ -414,6 +415,85 @@ def test_sentiment_equals_textblob_on_news():
 @given(st.text(alphabet=st.sampled_from(list("abc not very good bad!?.'\"():-D ")), max_size=60))
 def test_sentiment_equals_textblob_on_arbitrary_text(text):
     assert sentiment.__wrapped__(text) == _textblob(text)
+
+
+# --- _fast_words is exactly pattern's tokenizer -----------------------------------------------
+
+def _pattern_words(text: str) -> list[str]:
+    from textblob.en import parser
+
+    return " ".join(parser.find_tokens(text)).split()
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "Russia's troops don't (yet) control the U.S.-backed area, e.g. Kyiv.",
+    "Mr. Smith arrived at 3 p.m. on Jan. 5... then left.", "“Never,” he said. ‘We’ll see.’",
+    "Elected (in 2008) and re-elected", "great :-) but sad :(", "really not bad (!)", "wow ( ! )",
+    "xD", "Plan: D-Day", "said: 'no'", "one\n\ntwo", "one\r\n\r\ntwo", "one\n two", "END-OF-SENTENCE",
+    "Stop!!! Really?! (Yes.)", "“Quote” and \"quote\" and `quote' and ''quote''", "A. B. Smith",
+    "vs. etc. i.e. St. Dr. Mrs. Ltd.", "...", "a...b", "x.... y", "$5.5bn (+3%) #1 @un",
+])
+def test_fast_words_equals_pattern_on_examples(text):
+    assert _fast_words(text) == _pattern_words(text)
+
+
+def test_fast_words_takes_the_fast_path_on_plain_news(monkeypatch):
+    from stance.features import _pattern_tokenizer
+
+    text = "Mr. Smith's “U.S.-led” talks (in May) didn't fail, e.g. in Kyiv..."
+    expected = ["Mr.", "Smith", "'", "s", "“", "U.S.-led", "”", "talks", "(", "in", "May", ")",
+                "did", "n", "'", "t", "fail", ",", "e.g.", "in", "Kyiv", "..."]
+    assert _pattern_words(text) == expected
+    monkeypatch.setattr(_pattern_tokenizer(), "slow", None)  # calling it would fail
+    assert _fast_words(text) == expected
+
+
+def test_fast_words_equals_pattern_on_the_corpus():
+    from stance.model import default_corpus
+
+    corpus = default_corpus().drop_duplicates(["text", "target"])
+    texts = [*corpus["text"].drop_duplicates(),
+             *(_window(t, g, 6) for t, g in zip(corpus["text"], corpus["target"]))]
+    for text in texts:
+        assert _fast_words(text) == _pattern_words(text), text
+
+
+def test_fast_words_equals_pattern_on_news():
+    import csv
+
+    with shared_file("data", "wikipedia_current_events.csv").open(encoding="utf-8") as fh:
+        docs = [row["text"] for _, row in zip(range(3000), csv.DictReader(fh))]
+    for doc in docs:
+        assert _fast_words(doc) == _pattern_words(doc), doc
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_fast_words_equals_pattern_on_arbitrary_text(text):
+    assert _fast_words(text) == _pattern_words(text)
+
+
+_NEWS_PIECES = [
+    "Russia", "said", "the", "talks", "not", "very", "good", "Kyiv", "A", "I", "x", "o", "D", "s",
+    "2008", "8", "3.5", "1,000", "$5", "5%", "-3", "+2", "#1", "@un", "U.S.", "U.N.", "e.g.",
+    "i.e.", "Mr.", "Mrs.", "Dr.", "St.", "etc.", "a.m.", "Jan.", "A.", "vs.", "w/",
+    "n't", "'s", "’s", "'re", "'ll", "'d", "'m", "'ve", "don't", "it's", "Russia's", "Russia’s",
+    "won’t", ".", ",", ";", ":", "!", "?", "(", ")", "[", "]", "{", "}", "-", "--", "—", "/",
+    "...", "..", "....", "…", '"', "'", "“", "”", "‘", "’", "`", "``", "''", ":)", ":-)", ":(",
+    ":'(", ";)", "8)", "xD", "XD", "<3", "♥", "(!)", "( ! )", "o_O", "°o°", ":-/", ":\\", ">:D",
+    "=)", ":P", ":-p", "END-OF-SENTENCE",
+]
+_NEWS_CHARS = "aDoOsSxX8o3.,;:!?()[]{}<>=-_/\\^*'\"“”‘’`@#$&+|~°♥ \n\r\t"
+_SEPARATORS = ["", " ", " ", " ", "  ", "\n", "\n\n", "\r\n", "\r\n\r\n", "\t", "\u00a0"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.sampled_from(_NEWS_PIECES),
+                                    st.text(alphabet=_NEWS_CHARS, max_size=4)),
+                          st.sampled_from(_SEPARATORS)), max_size=25))
+def test_fast_words_equals_pattern_on_news_like_text(pieces):
+    text = "".join(piece + sep for piece, sep in pieces)
+    assert _fast_words(text) == _pattern_words(text)
 
 
 # --- FastTfidfVectorizer: the same matrix as TfidfVectorizer ----------------------------------
