@@ -561,7 +561,9 @@ class SentimentFeatures(_RowTransformer):
         return ["polarity", "subjectivity", "window_polarity", "window_subjectivity"]
 
 
+@lru_cache(maxsize=50_000)
 def _window(text: str, target: str, width: int) -> str:
+    """The words within ``width`` of each mention of ``target`` (cached: analyze needs it twice)."""
     spans = [(m.start, m.end) for m in _mentions(text) if m.code == target]
     if not spans:
         return text

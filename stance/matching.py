@@ -13,11 +13,12 @@ Two engines give the same spans:
   backtracks further than the longest alias, so its time is linear in the text, but the regex
   engine tries the trie at every word start, which makes it the slow part of ``find_actors``;
 - the **fast path**, an Aho-Corasick automaton (the ``pyahocorasick`` package, written in C) run over
-  a copy of the text in which every non-word character is a space. Each hit is then checked against
-  the exact characters. It is used when the text, after mapping common non-ASCII punctuation and
-  spaces to ASCII ones of the same meaning, is ASCII; other texts use the reference. Runs of two or
-  three whitespace characters, which a key's space also matches, are collapsed to one space before
-  the automaton runs and the offsets are mapped back.
+  an ASCII copy of the text in which every non-word character is a space and every other non-ASCII
+  character one ASCII word character ("é" as "e"). Each hit is then checked against the real characters.
+  Runs of two or three whitespace characters, which a key's space also matches, are collapsed to
+  one space before the automaton runs and the offsets are mapped back. Long non-ASCII texts, where
+  the copying costs about what the automaton saves, and texts with U+02BC (an apostrophe that is a
+  letter) use the reference.
 
 ``tests/test_matching.py`` checks that both engines give identical spans, on hypothesis text built
 from alias fragments, punctuation and unusual whitespace and, when ``../shared`` is present, on the
@@ -27,8 +28,10 @@ real news items.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 __all__ = ["AliasMatcher"]
@@ -44,11 +47,10 @@ UNIT_RE = {
     "-": "[" + re.escape(HYPHENS) + "]",
 }
 
-# Non-ASCII characters the fast path folds to ASCII. Every one is a non-word character and so is
-# its replacement, so word boundaries stay where they were: apostrophes, hyphens and whitespace
-# become the ASCII character their class in a key stands for; other punctuation becomes "#", which
-# no key may contain for the folding to be used (see AliasMatcher). A text with any other non-ASCII
-# character (a letter such as "é", a combining mark) takes the reference path.
+# Non-ASCII characters that the fast path reads as one ASCII character of the same class (word or
+# non-word), so that word boundaries stay where they were: apostrophes, hyphens and whitespace as the
+# ASCII character that stands for their class in a key; other punctuation as "#"; a letter as its
+# base letter ("é" as "e") or "_". What the automaton finds is then checked against the real text.
 _OTHER_PUNCTUATION = ("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2026\u2022\u00b7\u00ad"
                       "\u200b\u200c\u200d\u2060\ufeff\u00b0\u00a7\u00b6\u2020\u2021\u2030\u2015"
                       "\u00a9\u00ae\u2122\u20ac\u00a3\u00a5\u00d7\u00f7\u00b1\u2032\u2033")
@@ -59,20 +61,43 @@ FOLD = {
         **{c: "-" for c in HYPHENS},
         **{c: " " for c in WHITESPACE},
     }.items()
-    # U+02BC, an apostrophe that is a letter, is a word character: it stays and the text with it
-    # takes the reference path
     if not c.isascii() and not (c.isalnum() or c == "_")
 }
-# a non-ASCII character the folding does not cover (it sends the text to the reference path), and
-# one it does (str.translate is slow on non-ASCII text; a substitution per such character is not)
-_UNFOLDABLE = re.compile("[^\x00-\x7f" + re.escape("".join(FOLD)) + "]")
-_FOLDABLE = re.compile("[" + re.escape("".join(FOLD)) + "]")
-# bytes tables for the folded ASCII text: every non-word character to a space (what the automaton
-# reads), and whitespace to a space, "`" to "'" (what each hit is checked against)
+# U+02BC, an apostrophe that is a letter, is a word character that a key's apostrophe matches: a
+# text with it takes the reference path
+_WORD_UNITS = re.compile("[" + "".join(c for c in APOSTROPHES + HYPHENS if c.isalnum()) + "]")
+# the text that hits are checked against: each unit as the character that stands for it in a key
+# (only the characters that change: substituting every plain space would be slow)
+_UNIT_OF = {**{c: " " for c in WHITESPACE}, **{c: "'" for c in APOSTROPHES},
+            **{c: "-" for c in HYPHENS}}
+_UNITS = re.compile("[" + re.escape("".join(c for c, u in _UNIT_OF.items() if c != u)) + "]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+# bytes tables for ASCII text: every non-word character to a space (what the automaton reads), and
+# whitespace to a space, "`" to "'" (what each hit is checked against)
 _TO_SPACE = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(128)) + bytes(range(128, 256))
 _TO_KEY = bytes(32 if chr(c) in WHITESPACE else 39 if c == 96 else c for c in range(256))
 _RUN = re.compile(rb"  +")
+_LONG = 20_000
 _WORD = re.compile(r"\w+", re.ASCII)
+
+
+@cache
+def _ascii_of(ch: str) -> str:
+    """The ASCII character the automaton reads for a non-ASCII one (see FOLD)."""
+    if ch in FOLD:
+        return FOLD[ch]
+    if ch.isalnum() or ch == "_":
+        base = unicodedata.normalize("NFD", ch)[0]
+        return base if base.isascii() and base.isalnum() else "_"
+    return "#"
+
+
+def _ascii_sub(m: re.Match[str]) -> str:
+    return _ascii_of(m.group())
+
+
+def _unit_sub(m: re.Match[str]) -> str:
+    return _UNIT_OF[m.group()]
 
 
 def _trie_regex(keys: Iterable[str]) -> str:
@@ -124,8 +149,6 @@ class AliasMatcher:
         self._body = _trie_regex(self.keys)
         self._scanner: re.Pattern[str] | None = None
         self._automaton: Any = None
-        # "#" stands for folded punctuation; a key that contains it would match that punctuation
-        self._fold = not any("#" in k for k in self.keys)
 
     def __getstate__(self) -> dict[str, Any]:
         # the compiled matchers are rebuilt on first use after unpickling
@@ -164,12 +187,13 @@ class AliasMatcher:
         [(16, 20)]
         """
         if low.isascii():
-            return self._spans_fast(low)
-        if not self._fold:
+            return self._spans_fast(low.encode("ascii").translate(_TO_KEY), None)
+        if len(low) > _LONG or _WORD_UNITS.search(low) is not None:
+            # on a long text the substitutions below and the offset mapping cost about what the
+            # automaton saves
             return self.spans_reference(low)
-        if _UNFOLDABLE.search(low) is not None:
-            return self.spans_reference(low)
-        return self._spans_fast(_FOLDABLE.sub(_fold_char, low))
+        exact = _UNITS.sub(_unit_sub, low)
+        return self._spans_fast(_NON_ASCII.sub(_ascii_sub, exact).encode("ascii"), exact)
 
     def spans_reference(self, text: str, ignorecase: bool = False) -> list[tuple[int, int]]:
         """The spans found by the reference regex (``ignorecase`` for text not lower-cased)."""
@@ -183,45 +207,57 @@ class AliasMatcher:
 
         groups: dict[str, list[str]] = {}
         for key in self.keys:
-            if key.isascii():
-                # the key between two non-word characters, all of which are spaces in padded text
-                form = " " + key.encode().translate(_TO_SPACE).decode() + " "
-                groups.setdefault(form, []).append(key)
+            # the key between two non-word characters, all of which are spaces in padded text
+            ascii_key = _NON_ASCII.sub(_ascii_sub, key)
+            form = " " + ascii_key.encode("ascii").translate(_TO_SPACE).decode("ascii") + " "
+            groups.setdefault(form, []).append(key)
         automaton = ahocorasick.Automaton()
         for form, keys in groups.items():
-            # what a hit is checked against (the text with whitespace as spaces), as bytes: nothing
-            # for one word of word characters, which the form alone pins down
-            if len(keys) == 1 and _WORD.fullmatch(keys[0]):
-                check: bytes | frozenset[bytes] | None = None
+            # What a hit is checked against: for ASCII text, the ASCII keys as bytes, or nothing
+            # for one key of word characters only, which the form alone pins down; for other
+            # text, the keys themselves.
+            ascii_keys = [k for k in keys if k.isascii()]
+            if len(keys) == 1 and ascii_keys and _WORD.fullmatch(keys[0]):
+                check: frozenset[bytes] | None = None
             else:
-                check = frozenset(k.encode("ascii") for k in keys)
-            automaton.add_word(form, (len(form) - 1, check))
+                check = frozenset(k.encode("ascii") for k in ascii_keys)
+            automaton.add_word(form, (len(form) - 1, check, frozenset(keys)))
         # a word that never occurs (padded text has no NUL) keeps the automaton searchable
-        automaton.add_word("\x00", (0, None))
+        automaton.add_word("\x00", (0, None, frozenset()))
         automaton.make_automaton()
         self._automaton = automaton
 
-    def _spans_fast(self, folded: str) -> list[tuple[int, int]]:
+    def _spans_fast(self, folded: bytes, exact: str | None) -> list[tuple[int, int]]:
+        """Spans in ``folded``, the text as ASCII bytes (whitespace a space; see FOLD).
+
+        ``exact`` is the text with its units in key form, when it is not ASCII: hits are checked
+        against it. For ASCII text they are checked against ``folded`` itself.
+        """
         if self._automaton is None:
             self._build()
-        exact = folded.encode("ascii").translate(_TO_KEY)
         starts: list[int] = []
         removed: list[int] = []
-        if b"  " in exact:
-            exact, starts, removed = _collapse_runs(exact)
-        padded = (b" " + exact + b" ").translate(_TO_SPACE).decode("ascii")
+        if b"  " in folded:
+            folded, starts, removed = _collapse_runs(folded)
+            if exact is not None:
+                exact = _cut(exact, starts, removed)
+        padded = (b" " + folded + b" ").translate(_TO_SPACE).decode("ascii")
         hits = []
         last = -1
         nested = False
-        for end, (size, check) in self._automaton.iter(padded):
+        for end, (size, check, keys) in self._automaton.iter(padded):
             # padded[end] is the space after the key: in the text, the key is [end - size, end - 1)
             start = end - size
             end -= 1
-            if check is None or exact[start:end] in check:
-                hits.append((start, end))
-                # hits come by their end; one that starts inside the previous one needs sorting
-                nested = nested or start <= last
-                last = end
+            if exact is None:
+                if check is not None and folded[start:end] not in check:
+                    continue
+            elif exact[start:end] not in keys:
+                continue
+            hits.append((start, end))
+            # hits come by their end; one that starts inside the previous one needs sorting
+            nested = nested or start <= last
+            last = end
         if nested:
             hits.sort(key=lambda h: (h[0], -h[1]))
             out = []
@@ -236,10 +272,6 @@ class AliasMatcher:
             hits = [(s + (removed[k - 1] if (k := bisect_right(starts, s)) else 0),
                      e + (removed[k - 1] if (k := bisect_right(starts, e)) else 0)) for s, e in hits]
         return hits
-
-
-def _fold_char(m: re.Match[str]) -> str:
-    return FOLD[m.group()]
 
 
 def _collapse_runs(exact: bytes) -> tuple[bytes, list[int], list[int]]:
@@ -264,3 +296,18 @@ def _collapse_runs(exact: bytes) -> tuple[bytes, list[int], list[int]]:
         removed.append(total)
     pieces.append(exact[prev:])
     return b"".join(pieces), starts, removed
+
+
+def _cut(text: str, starts: list[int], removed: list[int]) -> str:
+    """``text`` with the same runs collapsed as :func:`_collapse_runs` collapsed in its bytes."""
+    pieces = []
+    prev = 0
+    before = 0
+    for start, total in zip(starts, removed):
+        # the run began one character before ``start`` in collapsed positions
+        begin = start - 1 + before
+        pieces.append(text[prev:begin + 1])
+        prev = start + total
+        before = total
+    pieces.append(text[prev:])
+    return "".join(pieces)

@@ -29,7 +29,8 @@ PIECES = [
     "\r\n", "xi", "jinping", "president", "people's republic of", "taiwan", "strait", "new",
     "guinea", "papua", "c\u00f4te d'ivoire", "\u00e9", "erdo\u011fan", "\u0130", "i\u0307", "_",
     "#", "\u00ad", "\u200b", "!", ";", ": ", "?", "kyiv", "ukraine", "ukr", "eu", "europe", "un",
-    "united nations",
+    "united nations", "\u043c\u043e\u0441\u043a\u0432\u0430", "\u4e2d\u56fd", "\u0142", "\u00df",
+    "s\u00e3o tom\u00e9", "\u00e9\u00e9", "\u2122", "\u20ac",
 ]
 NEWS_PIECES = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 
@@ -76,6 +77,15 @@ def test_text_with_unfoldable_characters_equals_reference() -> None:
             "c\u00f4te d'ivoire! taiwan, the u.s. and \u0107 \"japan\"") * 3
     assert MATCHER.spans(text) == MATCHER.spans_reference(text)
     assert len(MATCHER.spans(text)) >= 24
+
+
+def test_long_non_ascii_text_equals_reference() -> None:
+    # above _LONG characters such text goes to the reference itself; below, to the fast path
+    unit = "Erdo\u011fan met Xi in Beijing;  \u201cT\u00fcrkiye\u201d and Russia\u2019s envoy.\n\n"
+    for text in (unit * 10, unit * 800):
+        low = text.lower()
+        assert MATCHER.spans(low) == MATCHER.spans_reference(low)
+        assert len(MATCHER.spans(low)) >= 3 * text.count("\n\n")
 
 
 def test_collapse_runs_maps_offsets_back() -> None:
