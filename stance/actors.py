@@ -475,6 +475,8 @@ class Gazetteer:
         append = out.append
         flagged: list[int] | None = None
         day = None
+        one_line = "\n" not in text
+        mode: str | None = None
         for start, end in spans:
             surface = src[start:end]
             row = plain(surface)
@@ -491,6 +493,16 @@ class Gazetteer:
             if code is None:
                 continue
             if entry.flags:
+                if one_line:
+                    # a one-line text has one case mode; in mixed case a match needs no other
+                    # mention of the text to be checked, so it is checked at once
+                    if mode is None:
+                        mode = _line_mode(text, -1)
+                    if mode == "mixed":
+                        checked = self._flagged(text, start, end, entry, mode, False, as_of)
+                        if checked is not None:
+                            append(checked)
+                        continue
                 if flagged is None:
                     flagged = []
                 flagged.append(len(out))
@@ -511,13 +523,11 @@ class Gazetteer:
     def _check_flagged(self, text: str, found: list[Any], flagged: list[int], as_of: Any
                        ) -> list[Mention]:
         """Keep the flagged matches (case, ambiguous, prefix) that pass their checks."""
-        n = len(text)
         modes: dict[int, str] = {}
         firm_lines: set[int] | None = None
         # the newline before a position, by bisection: rfind from each match back to the start of
         # a long line would make a large one-line document quadratic
         breaks = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
-        day = None
 
         def line_of(pos: int) -> int:
             k = bisect_left(breaks, pos)
@@ -527,35 +537,44 @@ class Gazetteer:
         for i in flagged:
             start, end, entry = found[i]
             found[i] = None
-            flags = entry.flags
-            if "prefix" in flags and not (end < n and text[end] in _HYPHENS):
-                continue
             line = line_of(start) if breaks else -1
             mode = modes.get(line)
             if mode is None:
                 mode = modes[line] = _line_mode(text, line)
-            if "case" in flags and mode != "upper" and text[start:end] != entry.surface and \
-                    text[start:end].translate(_KEY_TRANS) != entry.surface.translate(_KEY_TRANS):
-                continue
-            if "ambiguous" in flags:
-                if mode != "mixed" and firm_lines is None:
+            firm_line = False
+            if "ambiguous" in entry.flags and mode != "mixed":
+                if firm_lines is None:
                     firm_lines = {line_of(f.start) for f in found if type(f) is Mention}
                     firm_lines |= {line_of(f[0]) for f in found
                                    if type(f) is tuple and "ambiguous" not in f[2].flags}
-                if not self._ambiguous_ok(text, start, end, mode,
-                                          mode != "mixed" and line in firm_lines):  # type: ignore[operator]
-                    continue
-            possessive = end < n and text[end] in _APOS and _possessive(text, end)
-            if entry.terms:
-                if day is None:
-                    day = _dt.date.today() if as_of is None else _as_date(as_of)
-                found[i] = _leader_mention(entry, day, text, start, end, possessive, self._display)
-            else:
-                name, kind = self._display[entry.code]  # type: ignore[index]
-                found[i] = Mention(entry.code, name, kind, text[start:end], start, end,  # type: ignore[arg-type]
-                                   entry.via, possessive)
-            kept += 1
+                firm_line = line in firm_lines
+            found[i] = self._flagged(text, start, end, entry, mode, firm_line, as_of)
+            kept += found[i] is not None
         return found if kept == len(flagged) else [f for f in found if f is not None]
+
+    def _flagged(self, text: str, start: int, end: int, entry: _Entry, mode: str, firm_line: bool,
+                 as_of: Any) -> Mention | None:
+        """The mention of a flagged match if it passes the checks its flags ask for, else None.
+
+        ``mode`` is the case of its line (see :func:`_line_mode`); ``firm_line`` whether another,
+        unambiguous actor stands on that line.
+        """
+        n = len(text)
+        flags = entry.flags
+        if "prefix" in flags and not (end < n and text[end] in _HYPHENS):
+            return None
+        if "case" in flags and mode != "upper" and text[start:end] != entry.surface and \
+                text[start:end].translate(_KEY_TRANS) != entry.surface.translate(_KEY_TRANS):
+            return None
+        if "ambiguous" in flags and not self._ambiguous_ok(text, start, end, mode, firm_line):
+            return None
+        possessive = end < n and text[end] in _APOS and _possessive(text, end)
+        if entry.terms:
+            day = _dt.date.today() if as_of is None else _as_date(as_of)
+            return _leader_mention(entry, day, text, start, end, possessive, self._display)
+        name, kind = self._display[entry.code]  # type: ignore[index]
+        return Mention(entry.code, name, kind, text[start:end], start, end,  # type: ignore[arg-type]
+                       entry.via, possessive)
 
     # -- internals ----------------------------------------------------------------------------
 
