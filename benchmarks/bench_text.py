@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, seconds in results.items():
         print(f"{name:36} {seconds:8.3f} {mb / seconds:8.2f}")
     # time grows linearly with the size of one long line (a quadratic step once hid here): the time
-    # per copy of the unit stays flat from 0.32 MB to 5.1 MB (one size alone drifts with caches)
+    # per copy of the unit stays flat as the line grows (one ratio of two sizes drifts with caches)
     unit = ("Beijing warned Washington on Tuesday over arms sales to Taiwan, while the Kremlin "
             "said Sino-Russian ties were strong and turkey prices rose in Georgia's capital. ")
     per_unit = {}

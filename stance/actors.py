@@ -537,7 +537,7 @@ class Gazetteer:
         for i in flagged:
             start, end, entry = found[i]
             found[i] = None
-            line = line_of(start) if breaks else -1
+            line = line_of(start)
             mode = modes.get(line)
             if mode is None:
                 mode = modes[line] = _line_mode(text, line)

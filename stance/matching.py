@@ -47,22 +47,6 @@ UNIT_RE = {
     "-": "[" + re.escape(HYPHENS) + "]",
 }
 
-# Non-ASCII characters that the fast path reads as one ASCII character of the same class (word or
-# non-word), so that word boundaries stay where they were: apostrophes, hyphens and whitespace as the
-# ASCII character that stands for their class in a key; other punctuation as "#"; a letter as its
-# base letter ("é" as "e") or "_". What the automaton finds is then checked against the real text.
-_OTHER_PUNCTUATION = ("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a\u2026\u2022\u00b7\u00ad"
-                      "\u200b\u200c\u200d\u2060\ufeff\u00b0\u00a7\u00b6\u2020\u2021\u2030\u2015"
-                      "\u00a9\u00ae\u2122\u20ac\u00a3\u00a5\u00d7\u00f7\u00b1\u2032\u2033")
-FOLD = {
-    c: rep for c, rep in {
-        **{c: "#" for c in _OTHER_PUNCTUATION},
-        **{c: "'" for c in APOSTROPHES},
-        **{c: "-" for c in HYPHENS},
-        **{c: " " for c in WHITESPACE},
-    }.items()
-    if not c.isascii() and not (c.isalnum() or c == "_")
-}
 # U+02BC, an apostrophe that is a letter, is a word character that a key's apostrophe matches: a
 # text with it takes the reference path
 _WORD_UNITS = re.compile("[" + "".join(c for c in APOSTROPHES + HYPHENS if c.isalnum()) + "]")
@@ -83,9 +67,12 @@ _WORD = re.compile(r"\w+", re.ASCII)
 
 @cache
 def _ascii_of(ch: str) -> str:
-    """The ASCII character the automaton reads for a non-ASCII one (see FOLD)."""
-    if ch in FOLD:
-        return FOLD[ch]
+    """The ASCII character the automaton reads for a non-ASCII one, of the same class.
+
+    A letter or digit as its base letter ("é" as "e") or "_", anything else as "#", so word
+    boundaries stay where they were. (Apostrophes, hyphens and whitespace are in key form before
+    this is asked.) What the automaton finds is then checked against the real text.
+    """
     if ch.isalnum() or ch == "_":
         base = unicodedata.normalize("NFD", ch)[0]
         return base if base.isascii() and base.isalnum() else "_"
@@ -228,7 +215,7 @@ class AliasMatcher:
         self._automaton = automaton
 
     def _spans_fast(self, folded: bytes, exact: str | None) -> list[tuple[int, int]]:
-        """Spans in ``folded``, the text as ASCII bytes (whitespace a space; see FOLD).
+        """Spans in ``folded``, the text as ASCII bytes (whitespace a space; see :func:`_ascii_of`).
 
         ``exact`` is the text with its units in key form, when it is not ASCII: hits are checked
         against it. For ASCII text they are checked against ``folded`` itself.
@@ -238,9 +225,10 @@ class AliasMatcher:
         starts: list[int] = []
         removed: list[int] = []
         if b"  " in folded:
-            folded, starts, removed = _collapse_runs(folded)
+            runs, starts, removed = _short_runs(folded)
+            folded = _collapse(folded, runs)
             if exact is not None:
-                exact = _cut(exact, starts, removed)
+                exact = _collapse(exact, runs)
         padded = (b" " + folded + b" ").translate(_TO_SPACE).decode("ascii")
         hits = []
         last = -1
@@ -274,40 +262,30 @@ class AliasMatcher:
         return hits
 
 
-def _collapse_runs(exact: bytes) -> tuple[bytes, list[int], list[int]]:
-    """Each run of two or three spaces as one space (a key's space stands for one to three).
+def _short_runs(text: bytes) -> tuple[list[tuple[int, int]], list[int], list[int]]:
+    """The runs of two or three spaces, which :func:`_collapse` makes one space each.
 
-    Returns the collapsed text, the collapsed position after each shortened run, and how many
-    characters had been removed up to and including that run. Longer runs stay: no key spans them.
+    A key's space stands for one to three whitespace characters; longer runs stay, as no key spans
+    them. Returns the runs, the collapsed position after each of them, and how many characters had
+    been removed up to and including it (to map collapsed offsets back).
     """
-    pieces = []
+    runs = [m.span() for m in _RUN.finditer(text) if m.end() - m.start() <= 3]
     starts = []
     removed = []
     total = 0
-    prev = 0
-    for run in _RUN.finditer(exact):
-        begin, stop = run.span()
-        if stop - begin > 3:
-            continue
-        pieces.append(exact[prev:begin + 1])
-        prev = stop
+    for begin, stop in runs:
         starts.append(begin + 1 - total)
         total += stop - begin - 1
         removed.append(total)
-    pieces.append(exact[prev:])
-    return b"".join(pieces), starts, removed
+    return runs, starts, removed
 
 
-def _cut(text: str, starts: list[int], removed: list[int]) -> str:
-    """``text`` with the same runs collapsed as :func:`_collapse_runs` collapsed in its bytes."""
+def _collapse(text: Any, runs: list[tuple[int, int]]) -> Any:
+    """``text`` (str or bytes) with each of ``runs`` cut to its first character."""
     pieces = []
     prev = 0
-    before = 0
-    for start, total in zip(starts, removed):
-        # the run began one character before ``start`` in collapsed positions
-        begin = start - 1 + before
+    for begin, stop in runs:
         pieces.append(text[prev:begin + 1])
-        prev = start + total
-        before = total
+        prev = stop
     pieces.append(text[prev:])
-    return "".join(pieces)
+    return text[:0].join(pieces)

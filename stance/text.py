@@ -50,10 +50,12 @@ _WS_TAIL = "(?:[ ]|" + _WS_ITEM + ")"
 # The pattern starts with a character (a set of them, or a space that a look-ahead sees continue),
 # so the regex engine skips ordinary characters in C; a look-behind then tells what the first
 # character began.
+# the characters that start something normalize() changes, besides a run of plain spaces
+_SPECIAL_CHARS = "&<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "".join(_CHAR_MAP)
 _NORM = re.compile(
     # a plain space only when what follows could continue a run (most spaces stand alone)
     "(?:[ ](?=[ &<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "])"
-    "|[&<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "".join(_CHAR_MAP) + "])"
+    "|[" + _SPECIAL_CHARS + "])"
     "(?:(?<=[ ])" + _WS_TAIL + "+"
     "|(?<=[" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "])" + _WS_TAIL + "*"
     "|(?<=&)(?:nbsp;|#160;|#[xX][aA]0;)" + _WS_TAIL + "*"
@@ -67,7 +69,7 @@ _VISIBLE_SPACE = re.compile("[ " + _SPACE_CHARS + "]|&|<")
 _TRANSLATE = str.maketrans({**_CHAR_MAP, **{c: None for c in _INVISIBLE}})
 # A text with none of these and no double space is already normal (apart from stripping): _NORM
 # would try, and fail, at every single space of it.
-_SPECIAL = re.compile("[&<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "".join(_CHAR_MAP) + "]")
+_SPECIAL = re.compile("[" + _SPECIAL_CHARS + "]")
 
 
 class OffsetMap:
