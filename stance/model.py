@@ -688,8 +688,10 @@ def cache_dir() -> Path:
 
 
 #: Files whose content decides what the default model is: the code that builds its features and
-#: the data it reads. Any change gives a new cache key, so a stale model is never served.
-_MODEL_SOURCES = ("text.py", "actors.py", "features.py", "attribution.py", "model.py")
+#: the data it reads, and every module of the package that this code imports (a test checks that
+#: none is missing). Any change gives a new cache key, so a stale model is never served.
+_MODEL_SOURCES = ("text.py", "actors.py", "matching.py", "_checks.py", "features.py",
+                  "attribution.py", "model.py")
 
 
 def _default_path() -> Path:

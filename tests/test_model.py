@@ -367,3 +367,26 @@ def test_explain_rejects_non_text(small_model):
         explain(None, "RUS", model=small_model)
     with pytest.raises(TypeError, match="target"):
         explain("Japan condemned Russia.", None, model=small_model)
+
+
+def test_model_cache_key_covers_every_module_the_model_code_imports():
+    """Regression: matching.py (alias matching, split from actors.py) was missing from the cache key,
+    so a change to it would have kept serving a model built by the old code."""
+    import ast
+    from pathlib import Path
+
+    from stance.model import _MODEL_SOURCES
+
+    package = Path(stance.__file__).parent
+    not_model = {"io.py": "atomic file writing", "_version.py": "already in the cache file's name"}
+    seen, todo = set(), list(_MODEL_SOURCES)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((package / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                todo.append(node.module.split(".")[0] + ".py")
+    missing = seen - set(_MODEL_SOURCES) - set(not_model)
+    assert not missing, f"modules the model code imports but the cache key ignores: {missing}"
