@@ -187,7 +187,7 @@ _TITLES = {
     "foreign_minister": ("Foreign Minister", "Foreign Secretary", "Secretary of State"),
     "head_of_organisation": ("Secretary-General", "Secretary General", "Director-General"),
 }
-_FAMILY_FIRST = frozenset({"CHN", "TWN", "KOR", "PRK", "SGP", "VNM", "KHM", "MNG"})
+_FAMILY_FIRST = frozenset({"CHN", "TWN", "KOR", "PRK", "SGP", "VNM", "KHM"})
 
 
 def _fold(word: str) -> str:
@@ -196,11 +196,31 @@ def _fold(word: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _family_name(person: str, code: str) -> str:
+def _family_name(person: str, code: str, variants: Iterable[str] = ()) -> str:
+    """The family name that follows a title ("Foreign Minister Wang", "President Lai").
+
+    In the countries of :data:`_FAMILY_FIRST` it is the first word ("Wang Yi"), unless the person
+    goes by a Western given name written first ("David Lin"): a two-word name whose last word
+    opens another form of the name ("Lin Yung-lo") or follows the given name in a longer one
+    ("George Yeo Yong-Boon"), or a name that opens with initials ("S. R. Nathan").
+
+    Examples
+    --------
+    >>> _family_name("Wang Yi", "CHN"), _family_name("David Lin", "TWN", ["Lin Yung-lo"])
+    ('Wang', 'Lin')
+    """
     parts = person.split()
     if len(parts) < 2:
         return person
-    return parts[0] if code in _FAMILY_FIRST else parts[-1]
+    if code not in _FAMILY_FIRST or parts[0].endswith("."):  # "S. R. Nathan": initials first
+        return parts[-1]
+    if len(parts) == 2:
+        for variant in variants:
+            words = variant.split()
+            if len(words) > 1 and (words[0] == parts[1]
+                                   or (len(words) > 2 and words[:2] == parts)):
+                return parts[1]
+    return parts[0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,12 +332,12 @@ class Gazetteer:
             family = row.get("surname") or ""
             if family:
                 # the surname as written in each full-name variant ("Erdoğan" beside "Erdogan")
-                variants = {family} | {_family_name(n, code) for n in names
-                                       if _fold(_family_name(n, code)) == _fold(family)}
+                variants = {family} | {_family_name(n, code, names) for n in names
+                                       if _fold(_family_name(n, code, names)) == _fold(family)}
                 for variant in variants:
                     surfaces.setdefault(_key(variant), []).append(term)
                     display.setdefault(_key(variant), variant)
-            fam = family or _family_name(row["person"], code)
+            fam = family or _family_name(row["person"], code, names)
             for title in _TITLES.get(row["office"], ()):
                 k = _key(f"{title} {fam}")
                 surfaces.setdefault(k, []).append(term)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import stance
 from stance import find_actors, load_gazetteer
 from stance.actors import Gazetteer, Mention
 
@@ -258,3 +259,40 @@ def test_pathological_input_does_not_backtrack() -> None:
     t0 = time.perf_counter()
     find_actors(text)
     assert time.perf_counter() - t0 < 10
+
+
+# --- titled leader names ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of", "expected"),
+    [
+        # regression: "David Lin" (TWN) gave the alias "Foreign Secretary David"
+        ("British Foreign Secretary David Miliband warns Russia.", "2008-08-01", ["GBR", "RUS"]),
+        ("Foreign Secretary David Cameron met Wang Yi.", "2024-02-01", ["GBR", "CHN"]),
+        ("Premier Frank Hsieh resigned.", "2006-01-24", ["TWN"]),
+        ("Foreign Minister Lin said Paraguay stays an ally.", "2014-01-01", ["TWN", "PRY"]),
+        ("Foreign Minister Wang said", "2024-01-01", ["CHN"]),
+        # Mongolian names: the patronymic comes first, the name used after a title last
+        ("Prime Minister Bayar arrived in Beijing.", "2008-01-01", ["MNG", "CHN"]),
+    ],
+)
+def test_titled_family_names(text: str, as_of: str, expected: list[str]) -> None:
+    assert list(dict.fromkeys(codes(text, as_of=as_of))) == expected
+
+
+def test_titled_name_is_in_every_form_of_the_name() -> None:
+    """In family-name-first countries the name after a title is in each full form of the name."""
+    from stance.actors import _FAMILY_FIRST, _family_name, _fold
+
+    with (Path(stance.__file__).parent / "data" / "leaders.tsv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    bad = []
+    for r in rows:
+        if r["code"] not in _FAMILY_FIRST:
+            continue
+        names = [r["person"], *[n for n in r["names"].split("|") if n]]
+        family = r["surname"] or _family_name(r["person"], r["code"], names)
+        bad += [(r["person"], family, n) for n in names
+                if len(n.split()) > 1 and _fold(family) not in _fold(n)]
+    assert not bad
