@@ -498,6 +498,8 @@ class Gazetteer:
         one_line = "\n" not in text
         mode: str | None = None
         for start, end in spans:
+            if end < n and text[end] == "$":  # "US$5", "NZ$" : a currency, not the country
+                continue
             surface = src[start:end]
             row = plain(surface)
             if row is not None:  # most matches: a name without flags or terms of office
@@ -754,10 +756,12 @@ def find_actors(text: str, as_of: Any = None, *, gazetteer: Gazetteer | None = N
     Names, short forms, demonyms, capitals, seats of government, leaders and ministers (over their
     terms of office) and organisations are recognised, in mixed case, ALL CAPS or all lower case.
     The longest match wins ("South China Sea" is a place, not China; "Papua New Guinea" is not
-    Guinea). Hyphenated compounds give both countries ("Sino-Russian"). Words that are also common
-    words ("turkey", "china", "jordan", "georgia", "chad", "niger", "guinea") need evidence:
-    capitalisation in mixed-case text without a first name before them, or another actor or a
-    political word nearby in an all-caps or lower-case headline.
+    Guinea; "British Airways" and "the Swiss franc" are a company and a currency), and a name
+    followed at once by a dollar sign is a currency ("US$5"). Hyphenated compounds give both
+    countries ("Sino-Russian"). Words that are also common words ("turkey", "china", "jordan",
+    "georgia", "chad", "niger", "guinea") need evidence: capitalisation in mixed-case text without
+    a first name before them, or another actor or a political word nearby in an all-caps or
+    lower-case headline.
 
     Parameters
     ----------
