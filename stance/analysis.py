@@ -134,7 +134,7 @@ def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
     if holders_pipe is not None and pending:
         groups = [{"text": r["sentence"], "target": r["target"], "speaker": r["speaker"],
                    "mentions": r["_mentions"], "as_of": r["_as_of"]} for r in pending]
-        holders = predict_holders_batch(holders_pipe, groups)
+        holders = predict_holders_batch(holders_pipe, groups, stance_model=model)
     else:
         holders = [[] for _ in pending]
     records: list[dict[str, Any]] = []
@@ -215,7 +215,9 @@ def analyze(
         Columns of a DataFrame ``docs``. ``id_col`` gives ``doc_id`` (else the row position);
         ``date_col`` resolves leaders' names by date and is passed through; ``speaker_col`` names
         the country that made each statement, whose first-person references ("we", "my country")
-        and sentences naming no other holder are its own; ``source_col`` is passed through.
+        and sentences naming no other holder are its own (a sentence that only mentions a target in
+        passing has no holder, unless the classifier finds a clear position in it: see
+        :mod:`stance.attribution`); ``source_col`` is passed through.
     n_jobs : int, default 1
         Worker processes (joblib); -1 uses all cores. Results are identical to ``n_jobs=1`` and in
         the same order.

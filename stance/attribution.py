@@ -9,7 +9,10 @@ the corpus is annotated exhaustively, so every named actor that is not a holder 
 
 Statements follow the annotation guidelines (rule 9): first-person references are the speaker's,
 and a sentence that names no other holder is the speaker's, unless the model is confident that the
-speaker only mentions the target in passing (see :data:`SPEAKER_FLOOR`).
+speaker only mentions the target in passing (see :data:`SPEAKER_FLOOR`). A passing mention takes no
+position, so :func:`speaker_positions` gives such a sentence back to the speaker when the stance
+classifier, reading it as the speaker's, finds a clear position (see :data:`SPEAKER_POSITION`);
+:func:`stance.analyze` applies both rules.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ __all__ = [
     "holder_training_rows",
     "predict_holders",
     "predict_holders_batch",
+    "speaker_positions",
 ]
 
 _FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation|people))\b",
@@ -302,8 +306,69 @@ def choose_holders(candidates: list[str], proba: np.ndarray, target: str, speake
     return chosen
 
 
-def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], threshold: float = 0.5
-                          ) -> list[list[tuple[str, float]]]:
+#: A sentence of a known speaker that the holder model left without a holder (a passing mention,
+#: below :data:`SPEAKER_FLOOR`) is the speaker's after all when the stance classifier, reading it as
+#: the speaker's, gives ``oppose`` or ``support`` at least this probability: a sentence that takes a
+#: clear position ("The invasion of Ukraine is a flagrant breach of the Charter") is not a passing
+#: mention. ``stance evaluate`` prints the holder figures of the statements in the test split with
+#: and without this rule.
+SPEAKER_POSITION = 0.5
+
+
+def speaker_positions(stance_model: Any, groups: list[dict[str, Any]],
+                      threshold: float = SPEAKER_POSITION) -> list[np.ndarray | None]:
+    """Stance probabilities of the speaker for (sentence, target) pairs left without a holder.
+
+    Parameters
+    ----------
+    stance_model : fitted classifier
+        Anything with ``classes_`` and ``predict_proba`` over a DataFrame with columns ``text``,
+        ``holder``, ``target`` (a :class:`~stance.model.StanceModel` or the stance pipeline).
+    groups : list of dict
+        Each with ``text``, ``target`` and ``speaker``: pairs for which no holder was chosen.
+    threshold : float, default :data:`SPEAKER_POSITION`
+        Least probability of ``oppose`` or ``support`` (the most likely label) that makes the
+        sentence the speaker's.
+
+    Returns
+    -------
+    list of ndarray or None
+        Per group, the stance probabilities (in the order of ``stance_model.classes_``) with the
+        speaker as holder when the rule gives the sentence to the speaker; None otherwise (no
+        speaker, the speaker is the target, or the most likely label is ``neutral`` or below the
+        threshold).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> class Model:  # a stand-in for the stance classifier
+    ...     classes_ = np.array(["neutral", "oppose", "support"])
+    ...     def predict_proba(self, X):
+    ...         return np.array([[0.2, 0.7, 0.1]] * len(X))
+    >>> out = speaker_positions(Model(), [{"text": "...", "target": "RUS", "speaker": "NZL"},
+    ...                                   {"text": "...", "target": "RUS", "speaker": "RUS"}])
+    >>> out[0].tolist(), out[1]
+    ([0.2, 0.7, 0.1], None)
+    """
+    asked = [i for i, g in enumerate(groups)
+             if g.get("speaker") and g["speaker"] != g["target"]]
+    out: list[np.ndarray | None] = [None] * len(groups)
+    if not asked:
+        return out
+    X = pd.DataFrame({"text": [groups[i]["text"] for i in asked],
+                      "holder": [groups[i]["speaker"] for i in asked],
+                      "target": [groups[i]["target"] for i in asked]})
+    proba = np.asarray(stance_model.predict_proba(X))
+    neutral = list(stance_model.classes_).index("neutral")
+    for i, p in zip(asked, proba):
+        best = int(p.argmax())
+        if best != neutral and p[best] >= threshold:
+            out[i] = p
+    return out
+
+
+def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], threshold: float = 0.5,
+                          stance_model: Any = None) -> list[list[tuple[str, float]]]:
     """Holders for many (sentence, target) pairs with one call to the classifier.
 
     Parameters
@@ -313,11 +378,18 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
     groups : list of dict
         Each with ``text``, ``target``, ``speaker`` and optionally ``mentions`` (the sentence's
         mentions) and ``as_of``.
+    threshold : float, default 0.5
+        Least holder probability of a candidate.
+    stance_model : fitted stance classifier, optional
+        When given, a pair of a known speaker left without a holder goes to the speaker if the
+        stance classifier finds a clear position in it (:func:`speaker_positions`).
 
     Returns
     -------
     list of list of (code, probability)
-        One list per group, in order; empty when no actor holds a stance.
+        One list per group, in order; empty when no actor holds a stance. The probability is the
+        holder model's, also for a speaker given the sentence by the position rule (it is then
+        below :data:`SPEAKER_FLOOR`).
     """
     rows: list[dict[str, Any]] = []
     spans: list[tuple[int, int]] = []
@@ -334,17 +406,28 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
     for g, (a, b) in zip(groups, spans):
         names = [r["candidate"] for r in rows[a:b]]
         out.append(choose_holders(names, proba[a:b], g["target"], g.get("speaker", ""), threshold))
+    if stance_model is not None:
+        empty = [i for i, found in enumerate(out) if not found and groups[i].get("speaker")]
+        positions = speaker_positions(stance_model, [groups[i] for i in empty])
+        for i, position in zip(empty, positions):
+            if position is not None:
+                a, b = spans[i]
+                names = [r["candidate"] for r in rows[a:b]]
+                speaker = groups[i]["speaker"]
+                out[i] = [(speaker, float(proba[a + names.index(speaker)]))]
     return out
 
 
 def predict_holders(pipeline: Pipeline, text: str, target: str, speaker: str = "",
-                    mentions: list[Mention] | None = None, threshold: float = 0.5
-                    ) -> list[tuple[str, float]]:
+                    mentions: list[Mention] | None = None, threshold: float = 0.5,
+                    stance_model: Any = None) -> list[tuple[str, float]]:
     """Holders of a stance toward ``target`` in one sentence, with their probabilities.
 
     The speaker rule is applied on top of the model: when a speaker is known and no other candidate
     is a holder, the speaker is, unless the model gives it less than :data:`SPEAKER_FLOOR` (a
-    passing mention with no position, which the guidelines leave without a holder).
+    passing mention with no position, which the guidelines leave without a holder). With
+    ``stance_model``, such a sentence still goes to the speaker when the stance classifier finds a
+    clear position in it (:func:`speaker_positions`), as in :func:`stance.analyze`.
 
     Returns
     -------
@@ -352,12 +435,16 @@ def predict_holders(pipeline: Pipeline, text: str, target: str, speaker: str = "
         Empty when no actor holds a stance (the row then has an empty holder).
     """
     return predict_holders_batch(pipeline, [{"text": text, "target": target, "speaker": speaker,
-                                             "mentions": mentions}], threshold)[0]
+                                             "mentions": mentions}], threshold, stance_model)[0]
 
 
-def evaluate_holders(pipeline: Pipeline, corpus: pd.DataFrame, threshold: float = 0.5
-                     ) -> dict[str, float]:
+def evaluate_holders(pipeline: Pipeline, corpus: pd.DataFrame, threshold: float = 0.5,
+                     stance_model: Any = None) -> dict[str, float]:
     """Holder accuracy on an exhaustively annotated corpus.
+
+    With ``stance_model`` the holders are decided as :func:`stance.analyze` decides them, with the
+    position rule for statements (:func:`speaker_positions`); without it, by the holder model and
+    the speaker rule alone.
 
     Returns
     -------
@@ -374,7 +461,8 @@ def evaluate_holders(pipeline: Pipeline, corpus: pd.DataFrame, threshold: float 
     for (text, target, spk), group in frame.groupby(["text", "target", "speaker"], sort=False):
         gold = {h for h in group["holder"] if isinstance(h, str) and h}
         mentions = find_actors(text)
-        pred = {c for c, _ in predict_holders(pipeline, text, target, spk, mentions, threshold)}
+        pred = {c for c, _ in predict_holders(pipeline, text, target, spk, mentions, threshold,
+                                              stance_model)}
         named = {m.code for m in mentions} | ({spk} if spk else set())
         pairs += 1
         exact += int(pred == gold)

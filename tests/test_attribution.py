@@ -17,6 +17,8 @@ from stance.attribution import (
     evaluate_holders,
     holder_training_rows,
     predict_holders,
+    predict_holders_batch,
+    speaker_positions,
 )
 from stance.model import default_corpus
 
@@ -210,3 +212,65 @@ def test_candidate_features_next_actor_acted_on():
     f = candidate_features("Japan's cabinet said on Monday, after a long meeting in Tokyo, that it "
                            "would protest to Russia.", "RUS", "JPN")
     assert not any(k.startswith("possessive_next") for k in f)
+
+
+# --- the position rule for statements ---------------------------------------------------------
+
+
+class _Holders:
+    """A stand-in holder pipeline: every candidate gets the same probability."""
+
+    def __init__(self, p: float) -> None:
+        self.p = p
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        return np.tile([1 - self.p, self.p], (len(X), 1))
+
+
+class _Stance:
+    """A stand-in stance classifier with fixed probabilities (neutral, oppose, support)."""
+
+    classes_ = np.array(["neutral", "oppose", "support"])
+
+    def __init__(self, proba: list[float]) -> None:
+        self.proba = proba
+        self.seen: list[pd.DataFrame] = []
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        self.seen.append(X)
+        return np.tile(self.proba, (len(X), 1))
+
+
+_STATEMENT = {"text": "Moscow's war on its neighbour breaks the Charter.", "target": "RUS",
+              "speaker": "NZL"}
+
+
+def test_position_rule_gives_a_clear_position_to_the_speaker():
+    # the holder model leaves the speaker below the floor (a passing mention) ...
+    assert predict_holders_batch(_Holders(0.1), [_STATEMENT]) == [[]]
+    # ... but the classifier, reading the sentence as the speaker's, finds a clear position
+    stance_model = _Stance([0.2, 0.7, 0.1])
+    found = predict_holders_batch(_Holders(0.1), [_STATEMENT], stance_model=stance_model)
+    assert found == [[("NZL", pytest.approx(0.1))]]
+    asked = stance_model.seen[0]
+    assert asked[["holder", "target"]].values.tolist() == [["NZL", "RUS"]]
+
+
+@pytest.mark.parametrize("proba", [[0.6, 0.3, 0.1], [0.3, 0.45, 0.25]],
+                         ids=["neutral", "position below the threshold"])
+def test_position_rule_leaves_passing_mentions_without_holder(proba):
+    found = predict_holders_batch(_Holders(0.1), [_STATEMENT], stance_model=_Stance(proba))
+    assert found == [[]]
+
+
+def test_position_rule_only_for_a_speaker_other_than_the_target_and_no_holder():
+    stance_model = _Stance([0.1, 0.8, 0.1])
+    no_speaker, speaker_is_target = {**_STATEMENT, "speaker": ""}, {**_STATEMENT, "speaker": "RUS"}
+    assert predict_holders_batch(_Holders(0.1), [no_speaker, speaker_is_target],
+                                 stance_model=stance_model) == [[], []]
+    assert speaker_positions(stance_model, [no_speaker, speaker_is_target]) == [None, None]
+    # a pair with holders keeps them
+    named = {"text": "Japan condemned Russia.", "target": "RUS", "speaker": "NZL"}
+    found = predict_holders_batch(_Holders(0.9), [named], stance_model=stance_model)
+    assert "JPN" in [h for h, _ in found[0]]
+    assert stance_model.seen == []  # none of these pairs was worth a call to the classifier
