@@ -285,6 +285,16 @@ def test_cue_negation():
     assert negated["negation"] >= 1 and plain["negation"] == 0
 
 
+@pytest.mark.parametrize(("text", "conflict"), [
+    ("Canada demanded that Russia pull its forces out of Ukraine.", 2),
+    ("Russia needs to get out of Ukraine and must stop at once.", 2),
+    # demand as a quantity is not a demand on anyone
+    ("Demand for Russian gas fell as Japan stocked up.", 0),
+])
+def test_cue_demands_on_the_target(text, conflict):
+    assert _cues(text, "CAN", "RUS")["conflict"] == conflict
+
+
 def test_cue_negation_scope():
     text = "Japan did not hesitate for a single moment and condemned Russia."
     assert _cues(text)["conflict_negated"] == 0
