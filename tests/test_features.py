@@ -295,6 +295,14 @@ def test_cue_demands_on_the_target(text, conflict):
     assert _cues(text, "CAN", "RUS")["conflict"] == conflict
 
 
+def test_cue_rhetoric_of_statements():
+    # words of UN-debate condemnation without a verb of condemning
+    assert _cues("Russia's imperial ambitions and its energy blackmail threaten Europe.", "CAN",
+                 "RUS")["conflict"] == 3
+    assert _cues("Moscow weaponizes grain and keeps occupying Ukrainian land.", "CAN",
+                 "RUS")["conflict"] == 2
+
+
 def test_cue_negation_scope():
     text = "Japan did not hesitate for a single moment and condemned Russia."
     assert _cues(text)["conflict_negated"] == 0
