@@ -45,6 +45,13 @@ __all__ = [
 _FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation|people))\b",
                            re.IGNORECASE)
 _WORD = re.compile(r"[\w']+|[^\w\s]")
+#: What follows a territory claimed as part of another ("Taiwan is an inalienable part of China",
+#: "regards Taiwan as an integral part of Chinese territory", "belongs to one China"): the
+#: territory is the object of the claim, not a holder (the guidelines' own example).
+_CLAIMED_PART = re.compile(r"\s*(?:(?:is|are|was|were|has|have|had|remains|remained|as)"
+                           r"(?:\s+[\w-]+){0,4}?\s+(?:part|province|territory|region)\s+of|"
+                           r"(?:\w+\s+)?belongs?\s+to|(?:\w+\s+)?belonged\s+to)\s+"
+                           r"(?:the\s+|one\s+and\s+the\s+same\s+|one\s+)?")
 CANDIDATE_COLUMNS = ("text", "target", "candidate", "speaker")
 #: Optional column of candidate rows: the date that resolves leaders' names (as in find_actors).
 AS_OF = "as_of"
@@ -69,21 +76,41 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     -------
     list of dict
         One ``{"text", "target", "candidate", "speaker"}`` per distinct candidate, in order of
-        first mention; the speaker last when the sentence does not name it.
+        first mention; the speaker last when the sentence does not name it. An actor named only
+        as a territory claimed as part of the target ("Taiwan is an inalienable part of China") is
+        the object of the claim, not a candidate for it (the guidelines' own example).
 
     Examples
     --------
     >>> [r["candidate"] for r in candidate_rows("Japan and Britain condemned Russia.", "RUS")]
     ['JPN', 'GBR']
+    >>> [r["candidate"] for r in candidate_rows("We hold that Taiwan is part of China.", "CHN")]
+    []
     """
+    found = list(mentions if mentions is not None else find_actors(text))
+    claimed = _claimed_parts(text, found, target)
     seen: list[str] = []
-    for m in mentions if mentions is not None else find_actors(text):
-        if m.code != target and m.code not in seen:
+    for m in found:
+        if m.code != target and m.code not in seen and m.code not in claimed:
             seen.append(m.code)
     if speaker and speaker != target and speaker not in seen:
         seen.append(speaker)
     return [{"text": text, "target": target, "candidate": c, "speaker": speaker or ""}
             for c in seen]
+
+
+def _claimed_parts(text: str, mentions: list[Mention], target: str) -> set[str]:
+    """Codes named only as a territory claimed as part of ``target`` in ``text``."""
+    claimed, free = set(), set()
+    for i, m in enumerate(mentions):
+        match = _CLAIMED_PART.match(text, m.end) if m.code != target else None
+        following = next((n for n in mentions[i + 1:] if n.start >= match.end()), None) \
+            if match else None
+        if following is not None and following.code == target and following.start == match.end():
+            claimed.add(m.code)
+        else:
+            free.add(m.code)
+    return claimed - free
 
 
 def _bucket(n: int) -> str:

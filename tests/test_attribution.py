@@ -9,6 +9,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+import stance
 from stance.attribution import (
     CandidateFeatures,
     build_holder_pipeline,
@@ -274,3 +275,29 @@ def test_position_rule_only_for_a_speaker_other_than_the_target_and_no_holder():
     found = predict_holders_batch(_Holders(0.9), [named], stance_model=stance_model)
     assert "JPN" in [h for h, _ in found[0]]
     assert stance_model.seen == []  # none of these pairs was worth a call to the classifier
+
+
+# --- a territory claimed as part of the target is not a holder --------------------------------
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("Taiwan is an inalienable part of China.", "CHN", []),
+    ("Taiwan has always been an inseparable part of China's territory.", "CHN", []),
+    ("We regard Taiwan as an integral part of the People's Republic of China.", "CHN", []),
+    ("Taiwan belongs to one and the same China.", "CHN", []),
+    # the claim is about another whole, or the territory also acts
+    ("Japan is part of the coalition against Russia.", "RUS", ["JPN"]),
+    ("Taiwan rejected Beijing's claim.", "CHN", ["TWN"]),
+    ("Taiwan is part of China, Beijing says, but Taiwan rejects that.", "CHN", ["TWN"]),
+])
+def test_claimed_territory_is_not_a_candidate(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+def test_one_china_formula_of_a_speaker(default_model):
+    # the guidelines' example: the speaker supports CHN and opposes TWN; Taiwan holds nothing
+    rows = stance.analyze(pd.DataFrame({"text": ["Taiwan is an inalienable part of China."],
+                                        "speaker": ["PAK"]}), speaker_col="speaker",
+                          model=default_model)
+    assert "TWN" not in set(rows["holder"])
+    assert set(zip(rows["holder"], rows["target"])) == {("PAK", "TWN"), ("PAK", "CHN")}
