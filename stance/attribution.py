@@ -101,15 +101,11 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
 
 def _claimed_parts(text: str, mentions: list[Mention], target: str) -> set[str]:
     """Codes named only as a territory claimed as part of ``target`` in ``text``."""
+    target_starts = {n.start for n in mentions if n.code == target}
     claimed, free = set(), set()
-    for i, m in enumerate(mentions):
+    for m in mentions:
         match = _CLAIMED_PART.match(text, m.end) if m.code != target else None
-        following = next((n for n in mentions[i + 1:] if n.start >= match.end()), None) \
-            if match else None
-        if following is not None and following.code == target and following.start == match.end():
-            claimed.add(m.code)
-        else:
-            free.add(m.code)
+        (claimed if match and match.end() in target_starts else free).add(m.code)
     return claimed - free
 
 
@@ -429,19 +425,16 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
     if not rows:
         return [[] for _ in groups]
     proba = pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
-    out = []
-    for g, (a, b) in zip(groups, spans):
-        names = [r["candidate"] for r in rows[a:b]]
-        out.append(choose_holders(names, proba[a:b], g["target"], g.get("speaker", ""), threshold))
+    names = [[r["candidate"] for r in rows[a:b]] for a, b in spans]
+    out = [choose_holders(names[i], proba[a:b], g["target"], g.get("speaker", ""), threshold)
+           for i, (g, (a, b)) in enumerate(zip(groups, spans))]
     if stance_model is not None:
         empty = [i for i, found in enumerate(out) if not found and groups[i].get("speaker")]
         positions = speaker_positions(stance_model, [groups[i] for i in empty])
         for i, position in zip(empty, positions):
             if position is not None:
-                a, b = spans[i]
-                names = [r["candidate"] for r in rows[a:b]]
                 speaker = groups[i]["speaker"]
-                out[i] = [(speaker, float(proba[a + names.index(speaker)]))]
+                out[i] = [(speaker, float(proba[spans[i][0] + names[i].index(speaker)]))]
     return out
 
 
