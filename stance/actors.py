@@ -6,9 +6,9 @@ The gazetteer is a set of reviewable data files in ``stance/data/``:
     one row per actor: ISO 3166-1 alpha-3 code (``TWN``, ``XKX``) or organisation code (``EU``),
     kind, display name, official name, provenance;
 ``aliases.tsv``
-    names, short forms, demonyms, capitals, seats of government and organisation names, with flags
-    (``case``: match only in this case or in an all-caps line; ``ambiguous``: a common word that
-    needs evidence; ``prefix``: a combining form such as ``Sino-``);
+    names, short forms, demonyms, capitals, seats of government, state media and organisation
+    names, with flags (``case``: match only in this case or in an all-caps line; ``ambiguous``:
+    a common word that needs evidence; ``prefix``: a combining form such as ``Sino-``);
 ``leaders.tsv``
     heads of state and government and foreign ministers with their terms of office;
 ``not_actors.tsv``
@@ -42,7 +42,7 @@ from .matching import APOSTROPHES, HYPHENS, AliasMatcher
 
 __all__ = ["Gazetteer", "Mention", "find_actors", "load_gazetteer"]
 
-VIAS = ("name", "demonym", "capital", "seat", "leader", "organisation")
+VIAS = ("name", "demonym", "capital", "seat", "media", "leader", "organisation")
 FLAGS = frozenset({"case", "ambiguous", "prefix"})
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 
@@ -85,7 +85,8 @@ class Mention:
         Character offsets into the input.
     via : str
         How the actor was named: ``"name"``, ``"demonym"``, ``"capital"``, ``"seat"``,
-        ``"leader"`` or ``"organisation"``.
+        ``"media"`` (state media, which stand for their state unless cited in brackets as the
+        source of a report), ``"leader"`` or ``"organisation"``.
     possessive : bool
         Whether the span is followed by a possessive ('s, ’s, or ' after a final s).
     person : str or None
@@ -300,7 +301,7 @@ class Gazetteer:
         self._index = index
         # the entries find() can turn into a Mention at once: (code, name, kind, via)
         self._plain = {key: (e.code, *self._display[e.code], e.via) for key, e in index.items()
-                       if e.code is not None and not e.flags and not e.terms}
+                       if e.code is not None and not e.flags and not e.terms and e.via != "media"}
         self._context: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         for row in self._rows["ambiguous"]:
             before, after = self._context.get(row["alias"], (frozenset(), frozenset()))
@@ -535,7 +536,7 @@ class Gazetteer:
                 if day is None:
                     day = _dt.date.today() if as_of is None else _as_date(as_of)
                 append(_leader_mention(entry, day, text, start, end, possessive, display))
-            else:
+            elif entry.via != "media" or not _cited(text, start, end):
                 name, kind = display[code]
                 append(Mention(code, name, kind, text[start:end], start, end, entry.via, possessive))
         if flagged:
@@ -589,6 +590,8 @@ class Gazetteer:
                 text[start:end].translate(_KEY_TRANS) != entry.surface.translate(_KEY_TRANS):
             return None
         if "ambiguous" in flags and not self._ambiguous_ok(text, start, end, mode, firm_line):
+            return None
+        if entry.via == "media" and _cited(text, start, end):
             return None
         possessive = end < n and text[end] in _APOS and _possessive(text, end)
         if entry.terms:
@@ -657,6 +660,12 @@ def _leader_mention(entry: _Entry, day: _dt.date, text: str, start: int, end: in
     name, kind = display[term.code]
     return Mention(term.code, name, kind, text[start:end], start, end, "leader", possessive,
                    term.person, term.office, former)
+
+
+def _cited(text: str, start: int, end: int) -> bool:
+    """Whether a state medium at ``text[start:end]`` is a source in brackets ("(Xinhua)",
+    "(RIA Novosti) (BBC)"): a citation of the report, not the state acting or speaking."""
+    return (start > 0 and text[start - 1] == "(") or text[end:end + 1] == ")"
 
 
 def _possessive(text: str, end: int) -> bool:

@@ -126,6 +126,21 @@ def test_seats_and_metonyms() -> None:
     assert codes("Downing Street and the Elysee") == ["GBR", "FRA"]
 
 
+def test_state_media_stand_for_their_state() -> None:
+    # annotation rule 2: state media stand for their state, like capitals and seats
+    found = find_actors("Xinhua said TASS and the Global Times misquoted KCNA.")
+    assert [(m.code, m.via) for m in found] == [("CHN", "media"), ("RUS", "media"),
+                                                ("CHN", "media"), ("PRK", "media")]
+    # not the place names, and only the agencies' own spelling of the case-sensitive ones
+    assert codes("Firefighters died in Xinhua County, Hunan.") == []
+    assert codes("Tass and Sana are names.") == []
+    # a state medium cited in brackets as the source of a report is not the state acting
+    assert codes("Floods hit Hunan. (Xinhua) (BBC)") == []
+    assert codes("A jet crashed, killing 71 (TASS), (Reuters).") == []
+    assert codes("(RIA Novosti) Moscow denied it.") == ["RUS"]
+    assert codes("Beijing (Xinhua) -- China protested.") == ["CHN", "CHN"]
+
+
 def test_leader_terms_and_as_of() -> None:
     m = find_actors("Abe met Putin.", as_of="2016-12-15")
     assert [x.code for x in m] == ["JPN", "RUS"]
