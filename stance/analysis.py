@@ -1,7 +1,8 @@
 """Corpus analysis: one row per (document, sentence, holder, target) with stance probabilities.
 
 :func:`analyze` splits each document into sentences, finds the actors of each sentence (leaders
-resolved with the document's date), keeps the sentences that mention a target, decides the holders
+resolved with the document's date, "the two countries" resolved to the pair named just before by
+:mod:`stance.references`), keeps the sentences that mention a target, decides the holders
 of a stance toward each target (:mod:`stance.attribution`) and classifies every (sentence, holder,
 target) row in one batch (:mod:`stance.model`).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections import deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +23,7 @@ import pandas as pd
 from ._checks import check_text
 from .actors import Gazetteer
 from .features import _is_missing, _window, sentiment
+from .references import BACK_REFERENCE, LOOKBACK, resolve_pair_reference
 from .text import split_sentences
 
 __all__ = ["ROW_COLUMNS", "analyze", "analyze_files", "analyze_frame"]
@@ -101,17 +104,30 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
 
 def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
                    ) -> list[dict[str, Any]]:
-    """One pending row per (sentence, target) of a document, with the sentence's mentions."""
+    """One pending row per (sentence, target) of a document, with the sentence's mentions.
+
+    ``_text`` is what the models read: the sentence, or the sentence with "the two countries"
+    replaced by the pair named just before (:mod:`stance.references`).
+    """
     doc_id, text, date, source, speaker = doc
     as_of = None if _is_missing(date) else pd.Timestamp(date).date()
     rows: list[dict[str, Any]] = []
+    previous: deque[tuple[str, list]] = deque(maxlen=LOOKBACK)
     for k, sent in enumerate(split_sentences(text)):
         mentions = gazetteer.find(sent.text, as_of)
-        present = [c for c in dict.fromkeys(m.code for m in mentions) if c in targets]
+        model_text, resolved = sent.text, mentions
+        if BACK_REFERENCE.search(sent.text):
+            rewritten = resolve_pair_reference(sent.text, mentions, list(previous), targets,
+                                               gazetteer.name)
+            if rewritten is not None:
+                model_text, resolved = rewritten, gazetteer.find(rewritten, as_of)
+        previous.append((sent.text, mentions))
+        present = [c for c in dict.fromkeys(m.code for m in resolved) if c in targets]
         for target in present:
             rows.append({"doc_id": doc_id, "sentence_id": k, "start": sent.start, "end": sent.end,
                          "sentence": sent.text, "target": target, "date": date, "source": source,
-                         "speaker": speaker, "_mentions": mentions, "_as_of": as_of})
+                         "speaker": speaker, "_text": model_text, "_mentions": resolved,
+                         "_as_of": as_of})
     return rows
 
 
@@ -132,14 +148,14 @@ def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
     for doc in iterator:
         pending.extend(_sentence_rows(doc, target_set, gazetteer))
     if holders_pipe is not None and pending:
-        groups = [{"text": r["sentence"], "target": r["target"], "speaker": r["speaker"],
+        groups = [{"text": r["_text"], "target": r["target"], "speaker": r["speaker"],
                    "mentions": r["_mentions"], "as_of": r["_as_of"]} for r in pending]
         holders = predict_holders_batch(holders_pipe, groups, stance_model=model)
     else:
         holders = [[] for _ in pending]
     records: list[dict[str, Any]] = []
     for row, found in zip(pending, holders):
-        base = {k: v for k, v in row.items() if not k.startswith("_")}
+        base = {k: v for k, v in row.items() if not k.startswith("_") or k == "_text"}
         for holder, p in found or [("", float("nan"))]:
             records.append({**base, "holder": holder, "holder_p": p})
     return _classify(records, model, gazetteer)
@@ -149,8 +165,8 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
     if not records:
         return _empty_rows()
     frame = pd.DataFrame.from_records(records)
-    X = pd.DataFrame({"text": frame["sentence"], "holder": frame["holder"],
-                      "target": frame["target"]})
+    texts = frame["_text"] if "_text" in frame.columns else frame["sentence"]
+    X = pd.DataFrame({"text": texts, "holder": frame["holder"], "target": frame["target"]})
     proba = model.predict_proba(X)
     classes = list(model.classes_)
     for label in ("oppose", "neutral", "support"):
@@ -158,8 +174,7 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
     frame["stance"] = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
     frame["score"] = frame["p_support"] - frame["p_oppose"]
     frame["holder_name"] = [gazetteer.name(h) if h else "" for h in frame["holder"]]
-    frame["sentiment"] = [sentiment(_window(s, t, 6))[0]
-                          for s, t in zip(frame["sentence"], frame["target"])]
+    frame["sentiment"] = [sentiment(_window(s, t, 6))[0] for s, t in zip(texts, frame["target"])]
     return _fix_dtypes(frame[ROW_COLUMNS])
 
 
@@ -233,7 +248,11 @@ def analyze(
         the coverage), ``holder_name``, ``holder_p`` (attribution probability), ``target``,
         ``stance``, ``p_oppose``, ``p_neutral``, ``p_support``, ``score`` (= p_support - p_oppose),
         ``sentiment`` (TextBlob polarity around the target), ``date``, ``source``, ``speaker``.
-        Sentences that mention no target give no row.
+        Sentences that mention no target give no row. "The two countries" (and "both sides",
+        "the two leaders"...) counts as the pair of countries named in the two sentences before
+        when that pair includes a target (:mod:`stance.references`): "Canada's prime minister
+        visited China. The two countries signed trade deals." gives Canada supporting China in
+        the second sentence, reported as written.
 
     Examples
     --------

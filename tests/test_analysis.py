@@ -116,6 +116,20 @@ def test_named_holder_toward_target(default_model):
     assert rows["holder_name"].iloc[0] == "Japan"
 
 
+def test_the_two_countries_are_the_pair_named_before(default_model):
+    # annotation rule 7; the row keeps the sentence and offsets as written
+    doc = ("Canada's prime minister arrived in China for a four-day visit. "
+           "The two countries signed trade and energy agreements worth $3 billion.")
+    rows = analyze(doc, model=default_model)
+    second = rows[rows["sentence_id"] == 1]
+    assert second[["holder", "target"]].values.tolist() == [["CAN", "CHN"]]
+    assert second["stance"].iloc[0] == "support"
+    assert second["sentence"].iloc[0].startswith("The two countries signed")
+    _check_offsets(second, {0: doc})
+    # the sentence alone names no target and gives no row
+    assert analyze(doc.split(". ")[1], model=default_model).empty
+
+
 def test_speaker_col_makes_first_person_sentences_the_speakers(default_model):
     frame = pd.DataFrame({"text": ["We reject any interference by China in our internal affairs."],
                           "country": ["USA"]})
