@@ -49,6 +49,7 @@ def test_phrase_table(row: dict[str, str]) -> None:
     ("text", "expected"),
     [
         ("Chinese ships patrol the South China Sea.", ["CHN"]),
+        ("Russian jets flew over the Gulf of Finland, the Gulf of Riga and the Gulf of Oman.", ["RUS"]),
         ("Tensions rose in the East China Sea.", []),
         ("A destroyer sailed through the Taiwan Strait.", []),
         ("The Republic of China marked its national day.", ["TWN"]),
