@@ -42,7 +42,7 @@ from .matching import APOSTROPHES, HYPHENS, AliasMatcher
 
 __all__ = ["Gazetteer", "Mention", "find_actors", "load_gazetteer"]
 
-VIAS = ("name", "demonym", "capital", "seat", "media", "leader", "organisation")
+VIAS = ("name", "demonym", "capital", "seat", "media", "leader", "organisation", "document")
 FLAGS = frozenset({"case", "ambiguous", "prefix"})
 _CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
 
@@ -86,7 +86,10 @@ class Mention:
     via : str
         How the actor was named: ``"name"``, ``"demonym"``, ``"capital"``, ``"seat"``,
         ``"media"`` (state media, which stand for their state unless cited in brackets as the
-        source of a report), ``"leader"`` or ``"organisation"``.
+        source of a report), ``"leader"``, ``"organisation"`` or ``"document"`` (a capital in the
+        name of a document, conference or process: "the Beijing Declaration", "the Minsk
+        agreements", "the Vilnius Summit"; it names the target, but nobody takes a position
+        through it).
     possessive : bool
         Whether the span is followed by a possessive ('s, ’s, or ' after a final s).
     person : str or None
@@ -504,7 +507,10 @@ class Gazetteer:
             surface = src[start:end]
             row = plain(surface)
             if row is not None:  # most matches: a name without flags or terms of office
-                append(Mention(row[0], row[1], row[2], text[start:end], start, end, row[3],
+                via = row[3]
+                if via == "capital" and _DOCUMENT.match(text, end):
+                    via = "document"
+                append(Mention(row[0], row[1], row[2], text[start:end], start, end, via,
                                end < n and text[end] in _APOS and _possessive(text, end)))
                 continue
             entry = get(surface)
@@ -593,13 +599,14 @@ class Gazetteer:
             return None
         if entry.via == "media" and _cited(text, start, end):
             return None
+        via = "document" if entry.via == "capital" and _DOCUMENT.match(text, end) else entry.via
         possessive = end < n and text[end] in _APOS and _possessive(text, end)
         if entry.terms:
             day = _dt.date.today() if as_of is None else _as_date(as_of)
             return _leader_mention(entry, day, text, start, end, possessive, self._display)
         name, kind = self._display[entry.code]  # type: ignore[index]
         return Mention(entry.code, name, kind, text[start:end], start, end,  # type: ignore[arg-type]
-                       entry.via, possessive)
+                       via, possessive)
 
     # -- internals ----------------------------------------------------------------------------
 
@@ -660,6 +667,18 @@ def _leader_mention(entry: _Entry, day: _dt.date, text: str, start: int, end: in
     name, kind = display[term.code]
     return Mention(term.code, name, kind, text[start:end], start, end, "leader", possessive,
                    term.person, term.office, former)
+
+
+#: What follows a capital in the name of a document, conference or process ("the Beijing
+#: Declaration and Platform for Action", "the Moscow Treaty", "the Minsk agreements", "the Astana
+#: format", "Beijing+25"): the city names the document, not the state acting.
+_DOCUMENT = re.compile(
+    r"[ \t]*(?:\+\s?\d|(?:Declaration|Platform|Treaty|Agreements?|Accords?|Protocol|Memorandum|"
+    r"Convention|Conferences?|Charter|Programme|Program|Plan|Statute|Principles|Process|Format|"
+    r"Final\s+Act|Pact|Initiative|Group|Document|Outcome|Framework|Agenda|Consensus|Communiqu[eé]|"
+    r"Summits?|Rules|Guidelines|Commitments?|Appeal|Proclamation|Round|"
+    r"agreements?|accords?|treaty|protocol|declaration|format|process|platform|consensus|"
+    r"conferences?)\b)")
 
 
 def _cited(text: str, start: int, end: int) -> bool:

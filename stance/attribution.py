@@ -78,7 +78,10 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         One ``{"text", "target", "candidate", "speaker"}`` per distinct candidate, in order of
         first mention; the speaker last when the sentence does not name it. An actor named only
         as a territory claimed as part of the target ("Taiwan is an inalienable part of China") is
-        the object of the claim, not a candidate for it (the guidelines' own example).
+        the object of the claim, not a candidate for it (the guidelines' own example). A capital
+        in the name of a document or conference ("the Vilnius Summit communique") is no
+        candidate, and a target named only so ("the Beijing Declaration") has none, not even the
+        speaker: nobody takes a position on it.
 
     Examples
     --------
@@ -86,17 +89,29 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     ['JPN', 'GBR']
     >>> [r["candidate"] for r in candidate_rows("We hold that Taiwan is part of China.", "CHN")]
     []
+    >>> candidate_rows("We honour the Beijing Declaration.", "CHN", speaker="ISL")
+    []
     """
     found = list(mentions if mentions is not None else find_actors(text))
+    if _named_in_documents_only(found, target):
+        return []
     claimed = _claimed_parts(text, found, target)
     seen: list[str] = []
     for m in found:
-        if m.code != target and m.code not in seen and m.code not in claimed:
+        if m.code != target and m.code not in seen and m.code not in claimed and \
+                m.via != "document":
             seen.append(m.code)
     if speaker and speaker != target and speaker not in seen:
         seen.append(speaker)
     return [{"text": text, "target": target, "candidate": c, "speaker": speaker or ""}
             for c in seen]
+
+
+def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:
+    """Whether ``target`` is named, but only in the name of a document or conference ("the
+    Beijing Declaration and Platform for Action"): the sentence then has no holder toward it."""
+    named = [m for m in mentions if m.code == target]
+    return bool(named) and all(m.via == "document" for m in named)
 
 
 def _claimed_parts(text: str, mentions: list[Mention], target: str) -> set[str]:
@@ -429,7 +444,8 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
     out = [choose_holders(names[i], proba[a:b], g["target"], g.get("speaker", ""), threshold)
            for i, (g, (a, b)) in enumerate(zip(groups, spans))]
     if stance_model is not None:
-        empty = [i for i, found in enumerate(out) if not found and groups[i].get("speaker")]
+        empty = [i for i, found in enumerate(out)
+                 if not found and groups[i].get("speaker") in names[i]]
         positions = speaker_positions(stance_model, [groups[i] for i in empty])
         for i, position in zip(empty, positions):
             if position is not None:

@@ -142,6 +142,21 @@ def test_state_media_stand_for_their_state() -> None:
     assert codes("Beijing (Xinhua) -- China protested.") == ["CHN", "CHN"]
 
 
+@pytest.mark.parametrize(("text", "vias"), [
+    ("The Beijing Declaration and Platform for Action", ["document"]),
+    ("the Moscow Treaty banning nuclear tests", ["document"]),
+    ("the Beijing conference on women and Beijing+25", ["document", "document"]),
+    ("the Vilnius Summit communique", ["document"]),
+    ("the Astana format", ["document"]),
+    # the capital acting stays a capital
+    ("Beijing declared its support.", ["capital"]),
+    ("Moscow agreed to a treaty.", ["capital"]),
+    ("Beijing's plan", ["capital"]),
+])
+def test_capital_in_the_name_of_a_document_or_conference(text: str, vias: list[str]) -> None:
+    assert [m.via for m in find_actors(text)] == vias
+
+
 def test_leader_terms_and_as_of() -> None:
     m = find_actors("Abe met Putin.", as_of="2016-12-15")
     assert [x.code for x in m] == ["JPN", "RUS"]

@@ -277,6 +277,21 @@ def test_position_rule_only_for_a_speaker_other_than_the_target_and_no_holder():
     assert stance_model.seen == []  # none of these pairs was worth a call to the classifier
 
 
+def test_target_named_only_in_a_document_has_no_holder_not_even_the_speaker():
+    # "the Beijing Declaration" names China, but nobody takes a position on China through it
+    text = "We honour the Beijing Declaration and Platform for Action, and Japan does too."
+    assert candidate_rows(text, "CHN", "ISL") == []
+    speech = {"text": text, "target": "CHN", "speaker": "ISL"}
+    found = predict_holders_batch(_Holders(0.9), [speech], stance_model=_Stance([0.0, 0.0, 1.0]))
+    assert found == [[]]
+    # the capital of a summit's name is no candidate; the target named as a state keeps its own
+    rows = candidate_rows("The Vilnius Summit communique criticised Russia, and Britain agreed.",
+                          "RUS")
+    assert [r["candidate"] for r in rows] == ["GBR"]
+    assert [r["candidate"] for r in candidate_rows("Moscow rejected the Minsk Protocol.", "RUS",
+                                                   "UKR")] == ["UKR"]
+
+
 # --- a territory claimed as part of the target is not a holder --------------------------------
 
 
