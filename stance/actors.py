@@ -52,6 +52,7 @@ _NOT_FIRST_NAMES = frozenset(
     president prime minister premier king queen emir sultan foreign southern northern western
     eastern central neighbouring neighboring including said says when while after before
     against across between both only even also new old ex former mr ms mrs dr
+    communist red imperial tsarist soviet democratic socialist modern independent greater
     """.split()
 )
 
@@ -671,14 +672,15 @@ def _leader_mention(entry: _Entry, day: _dt.date, text: str, start: int, end: in
 
 #: What follows a capital in the name of a document, conference or process ("the Beijing
 #: Declaration and Platform for Action", "the Moscow Treaty", "the Minsk agreements", "the Astana
-#: format", "Beijing+25"): the city names the document, not the state acting.
+#: format", "Beijing+25", "the Moscow partial test-ban treaty"): the city names the document, not
+#: the state acting.
 _DOCUMENT = re.compile(
     r"[ \t]*(?:\+\s?\d|(?:Declaration|Platform|Treaty|Agreements?|Accords?|Protocol|Memorandum|"
     r"Convention|Conferences?|Charter|Programme|Program|Plan|Statute|Principles|Process|Format|"
     r"Final\s+Act|Pact|Initiative|Group|Document|Outcome|Framework|Agenda|Consensus|Communiqu[eé]|"
     r"Summits?|Rules|Guidelines|Commitments?|Appeal|Proclamation|Round|"
     r"agreements?|accords?|treaty|protocol|declaration|format|process|platform|consensus|"
-    r"conferences?)\b)")
+    r"conferences?|(?:partial\s+)?test[- ]ban)\b)")
 
 
 def _cited(text: str, start: int, end: int) -> bool:

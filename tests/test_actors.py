@@ -54,6 +54,12 @@ def test_phrase_table(row: dict[str, str]) -> None:
         ("The war in Indo-China and the Indo Chinese refugees", []),
         ("The peoples of Indo-China and China", ["CHN"]),
         ("CSKA Moscow beat Dynamo Kyiv.", []),
+        # Cold War names: the Republic of China on Taiwan is TWN (rule 4), and a political
+        # adjective before a country is not a first name
+        ("They feared Communist China and Nationalist China.", ["CHN", "TWN"]),
+        ("The Chinese Nationalists withdrew to Formosa.", ["TWN", "TWN"]),
+        ("Floods hit the province of Formosa in Argentina.", ["ARG"]),
+        ("They admired Imperial Russia.", ["RUS"]),
         ("Tensions rose in the East China Sea.", []),
         ("A destroyer sailed through the Taiwan Strait.", []),
         ("The Republic of China marked its national day.", ["TWN"]),
@@ -152,6 +158,7 @@ def test_state_media_stand_for_their_state() -> None:
     ("the Beijing conference on women and Beijing+25", ["document", "document"]),
     ("the Vilnius Summit communique", ["document"]),
     ("the Astana format", ["document"]),
+    ("the Moscow partial test-ban treaty", ["document"]),
     # the capital acting stays a capital
     ("Beijing declared its support.", ["capital"]),
     ("Moscow agreed to a treaty.", ["capital"]),
