@@ -337,8 +337,9 @@ class Gazetteer:
             family = row.get("surname") or ""
             if family:
                 # the surname as written in each full-name variant ("Erdoğan" beside "Erdogan")
-                variants = {family} | {_family_name(n, code, names) for n in names
-                                       if _fold(_family_name(n, code, names)) == _fold(family)}
+                folded = _fold(family)
+                variants = {family} | {f for f in (_family_name(n, code, names) for n in names)
+                                       if _fold(f) == folded}
                 for variant in variants:
                     surfaces.setdefault(_key(variant), []).append(term)
                     display.setdefault(_key(variant), variant)
@@ -508,10 +509,8 @@ class Gazetteer:
             surface = src[start:end]
             row = plain(surface)
             if row is not None:  # most matches: a name without flags or terms of office
-                via = row[3]
-                if via == "capital" and _DOCUMENT.match(text, end):
-                    via = "document"
-                append(Mention(row[0], row[1], row[2], text[start:end], start, end, via,
+                append(Mention(row[0], row[1], row[2], text[start:end], start, end,
+                               _via_at(row[3], text, end),
                                end < n and text[end] in _APOS and _possessive(text, end)))
                 continue
             entry = get(surface)
@@ -600,7 +599,7 @@ class Gazetteer:
             return None
         if entry.via == "media" and _cited(text, start, end):
             return None
-        via = "document" if entry.via == "capital" and _DOCUMENT.match(text, end) else entry.via
+        via = _via_at(entry.via, text, end)
         possessive = end < n and text[end] in _APOS and _possessive(text, end)
         if entry.terms:
             day = _dt.date.today() if as_of is None else _as_date(as_of)
@@ -681,6 +680,12 @@ _DOCUMENT = re.compile(
     r"Summits?|Rules|Guidelines|Commitments?|Appeal|Proclamation|Round|"
     r"agreements?|accords?|treaty|protocol|declaration|format|process|platform|consensus|"
     r"conferences?|(?:partial\s+)?test[- ]ban)\b)")
+
+
+def _via_at(via: str, text: str, end: int) -> str:
+    """``"document"`` for a capital that names a document or conference (:data:`_DOCUMENT`), else
+    ``via`` as it is."""
+    return "document" if via == "capital" and _DOCUMENT.match(text, end) else via
 
 
 def _cited(text: str, start: int, end: int) -> bool:

@@ -23,7 +23,7 @@ import pandas as pd
 from ._checks import check_text
 from .actors import Gazetteer
 from .features import _is_missing, _window, sentiment
-from .references import BACK_REFERENCE, LOOKBACK, resolve_pair_reference
+from .references import LOOKBACK, resolve_pair_reference
 from .text import split_sentences
 
 __all__ = ["ROW_COLUMNS", "analyze", "analyze_files", "analyze_frame"]
@@ -116,11 +116,9 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
     for k, sent in enumerate(split_sentences(text)):
         mentions = gazetteer.find(sent.text, as_of)
         model_text, resolved = sent.text, mentions
-        if BACK_REFERENCE.search(sent.text):
-            rewritten = resolve_pair_reference(sent.text, mentions, list(previous), targets,
-                                               gazetteer.name)
-            if rewritten is not None:
-                model_text, resolved = rewritten, gazetteer.find(rewritten, as_of)
+        rewritten = resolve_pair_reference(sent.text, mentions, previous, targets, gazetteer.name)
+        if rewritten is not None:
+            model_text, resolved = rewritten, gazetteer.find(rewritten, as_of)
         previous.append((sent.text, mentions))
         present = [c for c in dict.fromkeys(m.code for m in resolved) if c in targets]
         for target in present:
@@ -165,7 +163,7 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
     if not records:
         return _empty_rows()
     frame = pd.DataFrame.from_records(records)
-    texts = frame["_text"] if "_text" in frame.columns else frame["sentence"]
+    texts = frame["_text"]  # what the models read (see _sentence_rows)
     X = pd.DataFrame({"text": texts, "holder": frame["holder"], "target": frame["target"]})
     proba = model.predict_proba(X)
     classes = list(model.classes_)
