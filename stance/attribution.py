@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from .actors import Mention, find_actors
+from .actors import Mention, _read_package_tsv, find_actors
 
 __all__ = [
     "CandidateFeatures",
@@ -81,7 +82,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         the object of the claim, not a candidate for it (the guidelines' own example). A capital
         in the name of a document or conference ("the Vilnius Summit communique") is no
         candidate, and a target named only so ("the Beijing Declaration") has none, not even the
-        speaker: nobody takes a position on it.
+        speaker: nobody takes a position on it. A country named only by demonyms of private
+        people or groups ("Chinese companies", "pro-Russian separatists") is no candidate either
+        (rule 8; the head nouns are in ``stance/data/non_state.tsv``).
 
     Examples
     --------
@@ -91,20 +94,53 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     []
     >>> candidate_rows("We honour the Beijing Declaration.", "CHN", speaker="ISL")
     []
+    >>> candidate_rows("Chinese companies signed deals with Russia.", "RUS")
+    []
     """
     found = list(mentions if mentions is not None else find_actors(text))
     if _named_in_documents_only(found, target):
         return []
     claimed = _claimed_parts(text, found, target)
     seen: list[str] = []
+    private = _non_state_only(text, found)
     for m in found:
         if m.code != target and m.code not in seen and m.code not in claimed and \
-                m.via != "document":
+                m.code not in private and m.via != "document":
             seen.append(m.code)
     if speaker and speaker != target and speaker not in seen:
         seen.append(speaker)
     return [{"text": text, "target": target, "candidate": c, "speaker": speaker or ""}
             for c in seen]
+
+
+@lru_cache(maxsize=1)
+def _non_state_head() -> re.Pattern[str]:
+    """What follows a demonym that names private people or groups of that country, not its state:
+    "Chinese companies", "a Dutch pop singer", "pro-Russian separatists", "Iranian-born". The head
+    nouns are in ``stance/data/non_state.tsv``; one modifier may come between ("Japanese
+    electronics company"), unless it makes the group the state's ("Chinese state hackers"), and
+    further demonyms may be coordinated before it ("American and Russian scientists")."""
+    heads = sorted({row["head"].lower() for row in _read_package_tsv("non_state.tsv")},
+                   key=len, reverse=True)
+    state = r"state|government|military|army|navy|naval|official|defen[cs]e|intelligence|foreign"
+    return re.compile(
+        r"(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)[A-Z][\w-]*)*"
+        rf"(?:[\s-]+(?!(?:{state})\b)[A-Za-z]\w*)?"
+        rf"[\s-]+(?:{'|'.join(map(re.escape, heads))})\b", re.IGNORECASE)
+
+
+def _non_state_only(text: str, mentions: list[Mention]) -> set[str]:
+    """Codes named only by demonyms of private people or groups (annotation rule 8: separatists,
+    activists, private companies and analysts are not holders): "Chinese companies signed deals
+    with Russian counterparts" has no Chinese holder."""
+    head = _non_state_head()
+    private, state = set(), set()
+    for m in mentions:
+        if m.via == "demonym" and head.match(text, m.end):
+            private.add(m.code)
+        else:
+            state.add(m.code)
+    return private - state
 
 
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:

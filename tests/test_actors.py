@@ -54,6 +54,8 @@ def test_phrase_table(row: dict[str, str]) -> None:
         ("The war in Indo-China and the Indo Chinese refugees", []),
         ("The peoples of Indo-China and China", ["CHN"]),
         ("CSKA Moscow beat Dynamo Kyiv.", []),
+        # 'Pole' is a Polish person, not the North or South Pole
+        ("A Russian expedition reached the North Pole, and a Pole the South Pole.", ["RUS", "POL"]),
         # Cold War names: the Republic of China on Taiwan is TWN (rule 4), and a political
         # adjective before a country is not a first name
         ("They feared Communist China and Nationalist China.", ["CHN", "TWN"]),

@@ -316,3 +316,25 @@ def test_one_china_formula_of_a_speaker(default_model):
                           model=default_model)
     assert "TWN" not in set(rows["holder"])
     assert set(zip(rows["holder"], rows["target"])) == {("PAK", "TWN"), ("PAK", "CHN")}
+
+
+# --- private people and groups named by a demonym are not holders (rule 8) ---------------------
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("Chinese companies sign deals worth $8.6 billion with Russian counterparts.", "RUS", []),
+    ("Pro-Russian separatists praised China for its support.", "CHN", []),
+    ("Russian-backed separatists praised China.", "CHN", []),
+    ("American and Russian scientists found a new element with Chinese colleagues.", "CHN", []),
+    ("Japanese electronics company Panasonic suspends operations in China.", "CHN", []),
+    ("Dutch artist Florentijn Hofman built a rabbit in Taoyuan, Taiwan.", "TWN", []),
+    ("The Russian Orthodox Church praised China.", "CHN", []),
+    ("Iranian-born Australian politician Sam Dastyari backed China's position.", "CHN", ["AUS"]),
+    # the state itself: a state modifier, a state noun, or the country also named as a state
+    ("Chinese state hackers attacked Taiwan's banks.", "TWN", ["CHN"]),
+    ("Chinese government hackers attacked Taiwan's banks.", "TWN", ["CHN"]),
+    ("The Japanese government condemned Russia.", "RUS", ["JPN"]),
+    ("Japanese companies left Russia after Japan imposed sanctions.", "RUS", ["JPN"]),
+])
+def test_private_people_named_by_a_demonym_are_not_candidates(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected

@@ -154,3 +154,15 @@ def test_not_actor_phrases_contain_no_tabs() -> None:
 def test_default_gazetteer_loads() -> None:
     gaz = Gazetteer.default()
     assert "TWN" in gaz.codes and gaz.kind("EU") == "organisation"
+
+
+def test_non_state_heads_well_formed() -> None:
+    rows = read("non_state.tsv")
+    heads = [row["head"] for row in rows]
+    assert len(heads) == len(set(heads)), "a head noun is listed twice"
+    kinds = {"civil society", "sport", "business", "armed group", "private person"}
+    for i, row in enumerate(rows, start=2):
+        assert row["head"] == row["head"].lower() and row["head"].isalpha(), (i, row)
+        assert row["kind"] in kinds, (i, row)
+    # nouns of the state itself would drop real holders
+    assert not {"government", "ministry", "forces", "army", "officials", "media"} & set(heads)
