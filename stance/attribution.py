@@ -58,8 +58,8 @@ CANDIDATE_COLUMNS = ("text", "target", "candidate", "speaker")
 AS_OF = "as_of"
 
 
-def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable[Mention] | None = None
-                   ) -> list[dict[str, str]]:
+def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable[Mention] | None = None,
+                   keep_arena: bool = False) -> list[dict[str, str]]:
     """The candidate holders for ``target`` in one sentence.
 
     Parameters
@@ -72,6 +72,10 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         Code of the speaker of a statement, if known.
     mentions : iterable of Mention, optional
         The sentence's mentions, when already computed.
+    keep_arena : bool, default False
+        Keep an organisation named only as the arena ("China's seat in the United Nations").
+        The holder model is trained with such candidates, as the negatives they are, and never
+        offered them when predicting.
 
     Returns
     -------
@@ -84,7 +88,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         candidate, and a target named only so ("the Beijing Declaration") has none, not even the
         speaker: nobody takes a position on it. A country named only by demonyms of private
         people or groups ("Chinese companies", "pro-Russian separatists") is no candidate either
-        (rule 8; the head nouns are in ``stance/data/non_state.tsv``).
+        (rule 8; the head nouns are in ``stance/data/non_state.tsv``), nor an organisation named
+        only as the place or membership at stake ("excluded from the United Nations", "the
+        universality of the United Nations", "the United Nations Charter").
 
     Examples
     --------
@@ -96,13 +102,15 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     []
     >>> candidate_rows("Chinese companies signed deals with Russia.", "RUS")
     []
+    >>> candidate_rows("China regained its seat in the United Nations.", "CHN")
+    []
     """
     found = list(mentions if mentions is not None else find_actors(text))
     if _named_in_documents_only(found, target):
         return []
     claimed = _claimed_parts(text, found, target)
     seen: list[str] = []
-    private = _non_state_only(text, found)
+    private = _non_state_only(text, found) | (set() if keep_arena else _arena_only(text, found))
     for m in found:
         if m.code != target and m.code not in seen and m.code not in claimed and \
                 m.code not in private and m.via != "document":
@@ -141,6 +149,71 @@ def _non_state_only(text: str, mentions: list[Mention]) -> set[str]:
         else:
             state.add(m.code)
     return private - state
+
+
+#: What comes before an organisation named as a place or a membership rather than as an actor:
+#: "China's seat in the United Nations", "Taiwan's bid to join the WHO", "accession to the WTO",
+#: "the Charter of the United Nations". "By" (the agent of a passive) and "with" (a partner) are
+#: not in it, nor "from" unless after an exclusion ("excluded from the United Nations", not
+#: "criticism from the UN"), nor "of" after an organ, an official or the members ("the
+#: Secretary-General of the United Nations condemned", "a session of the General Assembly
+#: voted", "the member states of the European Union agreed").
+_ARENA_BEFORE = re.compile(
+    r"(?:\b(?:in|into|to|at|within|outside|joins?|joined|joining|enters?|entered|entering)|"
+    r"\b(?:exclu|expel|expul|absen|driven|remov|oust|barr|withdr|suspen|kept\s+out|keep\s+out)"
+    r"[\w-]*(?:\s+[\w-]+){0,3}?\s+from|(?<![\w-])(?P<head>[\w-]+)\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE)
+_ORGAN_HEADS = frozenset({
+    "secretary-general", "secretary", "spokesman", "spokesperson", "spokeswoman", "chief",
+    "head", "president", "presidency", "chair", "chairman", "envoy", "representative",
+    "representatives", "official", "officials", "council", "assembly", "commission", "court",
+    "summit", "leaders", "ministers", "mission", "monitors", "inspectors", "experts", "resolution",
+    "resolutions", "decision", "decisions", "statement", "report", "vote", "sanctions", "behalf",
+    "state", "session", "sessions", "meeting", "member", "members", "countries", "states",
+    "nations", "governments"})
+#: What may follow an organisation named as an arena: the end of the phrase. A noun after it makes
+#: the organisation the agent of that noun ("joined the EU sanctions", "voted for the UN
+#: resolution", "at the G20 summit").
+_ARENA_AFTER = re.compile(
+    r"\s*(?:[.,;:)!?\"”]|$|(?:and|or)\b(?!\s+[A-Z])|(?:but|is|are|was|were|has|have|had|as|since|"
+    r"because|that|which|where|when|while|to|in|on|for|with|by|at|of|if|so|itself|must|should|"
+    r"will|would|can|could|cannot|may)\b)")
+
+#: "The United Nations Charter" names a document, not the organisation acting.
+_CHARTER = re.compile(r"\s+Charter\b")
+
+
+def _arena_only(text: str, mentions: list[Mention]) -> set[str]:
+    """Organisations named only as the place or the membership at stake, or in "the United Nations
+    Charter", not as actors.
+
+    In statements to the General Assembly the United Nations is mostly the arena ("the
+    representation of China in the United Nations", "the universality of the United Nations"),
+    and it gave hundreds of rows with the United Nations as the holder toward China or Taiwan.
+    """
+    arena, actor = set(), set()
+    for m in mentions:
+        # a seat named like a city ("pressure from Brussels") is the organisation acting
+        if m.kind == "organisation" and m.via == "organisation" and \
+                (" " in m.text or m.text.isupper()):
+            before = _ARENA_BEFORE.search(text, max(0, m.start - 40), m.start)
+            if _CHARTER.match(text, m.end) or (before and _arena(text, m, before)):
+                arena.add(m.code)
+                continue
+        actor.add(m.code)
+    return arena - actor
+
+
+def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:
+    """Whether an organisation after an arena preposition is the arena, given what follows it."""
+    head = before.group("head")
+    if head is None:  # "in the United Nations": the end of the phrase must follow
+        return bool(_ARENA_AFTER.match(text, m.end))
+    # "the universality of the United Nations requires": whatever follows belongs to the head,
+    # unless the organisation heads a noun of its own ("the adoption of the UN resolution")
+    following = _WORD.match(text, len(text) - len(text[m.end:].lstrip()))
+    return head.lower() not in _ORGAN_HEADS and not (
+        following and following.group().lower() in _ORGAN_HEADS)
 
 
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:
@@ -346,7 +419,7 @@ def holder_training_rows(corpus: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray
     frame = corpus.assign(speaker=speaker.fillna(""))
     for (text, target, spk), group in frame.groupby(["text", "target", "speaker"], sort=False):
         holders = {h for h in group["holder"] if isinstance(h, str) and h}
-        for row in candidate_rows(text, target, spk):
+        for row in candidate_rows(text, target, spk, keep_arena=True):
             rows.append(row)
             labels.append(int(row["candidate"] in holders))
     return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS)), np.array(labels)

@@ -338,3 +338,41 @@ def test_one_china_formula_of_a_speaker(default_model):
 ])
 def test_private_people_named_by_a_demonym_are_not_candidates(text, target, expected):
     assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+# --- an organisation named as the arena is not a holder ------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("China regained its seat in the United Nations.", "CHN", []),
+    ("We support the return of the Republic of China to the United Nations.", "TWN", []),
+    ("The universality of the United Nations requires the People's Republic of China.", "CHN", []),
+    ("Finland joined NATO, angering Russia.", "RUS", ["FIN"]),
+    ("Taiwan is barred from the WHO, Japan said.", "TWN", ["JPN"]),
+    ("China is ready to uphold the United Nations Charter.", "CHN", []),
+    # the organisation acting: subject, agent, organ, official or a noun it heads
+    ("The UN Security Council condemned Russia.", "RUS", ["UN"]),
+    ("Russia was condemned by the United Nations.", "RUS", ["UN"]),
+    ("The Secretary-General of the United Nations condemned Russia.", "RUS", ["UN"]),
+    ("The resolution of the General Assembly condemned Russia.", "RUS", ["UN"]),
+    ("Brazil voted for the UN resolution condemning Russia.", "RUS", ["BRA", "UN"]),
+    ("Ankara did not join the EU and US sanctions on Moscow.", "RUS", ["TUR", "EU", "USA"]),
+    ("Serbia resisted pressure from Brussels to sanction Russia.", "RUS", ["SRB", "EU"]),
+])
+def test_organisation_named_as_the_arena_is_not_a_candidate(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+def test_organisation_heading_its_own_noun_after_of_is_an_actor():
+    rows = candidate_rows("The adoption of the UN resolution condemning Russia was welcomed.", "RUS")
+    assert [r["candidate"] for r in rows] == ["UN"]
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("China was excluded from the United Nations for 22 years.", "CHN", []),
+    ("Cambodia expelled the Uyghurs to China despite criticism from the UN.", "CHN", ["KHM", "UN"]),
+    ("A special session of the UN General Assembly called on Russia to withdraw.", "RUS", ["UN"]),
+    ("All member states of the European Union imposed sanctions on Russia.", "RUS", ["EU"]),
+])
+def test_organisation_after_from_and_of(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected
