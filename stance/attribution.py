@@ -18,7 +18,7 @@ classifier, reading it as the speaker's, finds a clear position (see :data:`SPEA
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -59,7 +59,7 @@ AS_OF = "as_of"
 
 
 def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable[Mention] | None = None,
-                   keep_arena: bool = False) -> list[dict[str, str]]:
+                   for_training: bool = False) -> list[dict[str, str]]:
     """The candidate holders for ``target`` in one sentence.
 
     Parameters
@@ -72,9 +72,10 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         Code of the speaker of a statement, if known.
     mentions : iterable of Mention, optional
         The sentence's mentions, when already computed.
-    keep_arena : bool, default False
-        Keep an organisation named only as the arena ("China's seat in the United Nations").
-        The holder model is trained with such candidates, as the negatives they are, and never
+    for_training : bool, default False
+        Keep an organisation named only as the arena ("China's seat in the United Nations") and
+        a country named only as the place of an event ("strikes in Kharkiv, Ukraine"). The
+        holder model is trained with such candidates, as the negatives they are, and never
         offered them when predicting.
 
     Returns
@@ -110,7 +111,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         return []
     claimed = _claimed_parts(text, found, target)
     seen: list[str] = []
-    private = _non_state_only(text, found) | (set() if keep_arena else _arena_only(text, found))
+    private = _non_state_only(text, found)
+    if not for_training:
+        private |= _arena_only(text, found) | _place_only(text, found)
     for m in found:
         if m.code != target and m.code not in seen and m.code not in claimed and \
                 m.code not in private and m.via != "document":
@@ -142,13 +145,15 @@ def _non_state_only(text: str, mentions: list[Mention]) -> set[str]:
     activists, private companies and analysts are not holders): "Chinese companies signed deals
     with Russian counterparts" has no Chinese holder."""
     head = _non_state_head()
-    private, state = set(), set()
+    return _named_only_so(mentions, lambda m: m.via == "demonym" and bool(head.match(text, m.end)))
+
+
+def _named_only_so(mentions: list[Mention], so: Callable[[Mention], bool]) -> set[str]:
+    """Codes all of whose mentions are ``so``."""
+    named_so, otherwise = set(), set()
     for m in mentions:
-        if m.via == "demonym" and head.match(text, m.end):
-            private.add(m.code)
-        else:
-            state.add(m.code)
-    return private - state
+        (named_so if so(m) else otherwise).add(m.code)
+    return named_so - otherwise
 
 
 #: What comes before an organisation named as a place or a membership rather than as an actor:
@@ -191,17 +196,15 @@ def _arena_only(text: str, mentions: list[Mention]) -> set[str]:
     representation of China in the United Nations", "the universality of the United Nations"),
     and it gave hundreds of rows with the United Nations as the holder toward China or Taiwan.
     """
-    arena, actor = set(), set()
-    for m in mentions:
+    def arena(m: Mention) -> bool:
         # a seat named like a city ("pressure from Brussels") is the organisation acting
-        if m.kind == "organisation" and m.via == "organisation" and \
-                (" " in m.text or m.text.isupper()):
-            before = _ARENA_BEFORE.search(text, max(0, m.start - 40), m.start)
-            if _CHARTER.match(text, m.end) or (before and _arena(text, m, before)):
-                arena.add(m.code)
-                continue
-        actor.add(m.code)
-    return arena - actor
+        if m.kind != "organisation" or m.via != "organisation" or not (
+                " " in m.text or m.text.isupper()):
+            return False
+        before = _ARENA_BEFORE.search(text, max(0, m.start - 40), m.start)
+        return bool(_CHARTER.match(text, m.end)) or bool(before and _arena(text, m, before))
+
+    return _named_only_so(mentions, arena)
 
 
 def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:
@@ -214,6 +217,33 @@ def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:
     following = _WORD.match(text, len(text) - len(text[m.end:].lstrip()))
     return head.lower() not in _ORGAN_HEADS and not (
         following and following.group().lower() in _ORGAN_HEADS)
+
+
+#: A country named as the place of an event, after the places in it: "overnight strikes in
+#: Kharkiv, Kherson and Kyiv, Ukraine", "debris found in Tulcea County, Romania", "the Kyiv and
+#: Odesa oblasts of Ukraine". Group ``phrase`` starts at the first place.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|at|on|from|across|outside|over|into|to|around)\s+(?:the\s+)?"
+    r"(?P<phrase>(?:[A-Z][\w'’.-]*,?\s+(?:and\s+)?){1,8}?"
+    r"(?:(?:oblasts?|regions?|provinces?)\s+of\s+(?:the\s+)?|(?<=,\s)))$")
+_PLACE_AFTER = re.compile(r"\s*(?:[,.;:)]|$)")
+
+
+def _place_only(text: str, mentions: list[Mention]) -> set[str]:
+    """Countries named only as the place of an event: the victims of "Russian strikes in Kharkiv,
+    Ukraine, killed three people" are not holders (annotation rule 6). A capital in the list of
+    places ("in Kharkiv and Kyiv, Ukraine") is a place too."""
+    places: list[tuple[int, int, str]] = []
+    for m in mentions:
+        if m.kind == "country" and m.via == "name" and not m.possessive and \
+                _PLACE_AFTER.match(text, m.end):
+            before = _PLACE_BEFORE.search(text, max(0, m.start - 120), m.start)
+            # "aid to Poland, Ukraine and Moldova" is a list of countries, not a place in one
+            if before and not any(before.start("phrase") <= n.start < m.start and n.code != m.code
+                                  for n in mentions):
+                places.append((before.start("phrase"), m.end, m.code))
+    return _named_only_so(mentions, lambda m: any(
+        a <= m.start and m.end <= b and code == m.code for a, b, code in places))
 
 
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:
@@ -419,7 +449,7 @@ def holder_training_rows(corpus: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray
     frame = corpus.assign(speaker=speaker.fillna(""))
     for (text, target, spk), group in frame.groupby(["text", "target", "speaker"], sort=False):
         holders = {h for h in group["holder"] if isinstance(h, str) and h}
-        for row in candidate_rows(text, target, spk, keep_arena=True):
+        for row in candidate_rows(text, target, spk, for_training=True):
             rows.append(row)
             labels.append(int(row["candidate"] in holders))
     return pd.DataFrame(rows, columns=list(CANDIDATE_COLUMNS)), np.array(labels)

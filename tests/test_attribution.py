@@ -376,3 +376,32 @@ def test_organisation_heading_its_own_noun_after_of_is_an_actor():
 ])
 def test_organisation_after_from_and_of(text, target, expected):
     assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+# --- a country named as the place of an event is not a holder (rule 6) --------------------------
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("Russian missiles hit a shopping centre in Kremenchuk, Ukraine, killing 20 people.", "RUS", []),
+    ("Six people are killed in Russian attacks in Kharkiv, Kherson, and Kyiv, Ukraine.", "RUS", []),
+    ("Three are killed in Russian strikes on the Kyiv, Dnipropetrovsk, and Odesa oblasts of Ukraine.",
+     "RUS", []),
+    ("Lavrov and Kuleba hold talks in Ankara, Turkey.", "RUS", ["UKR"]),
+    # the country also acts, or the places are a list of countries
+    ("Romania confirms debris from a Russian drone was found in Tulcea County, Romania.", "RUS",
+     ["ROU"]),
+    ("Japan sent aid to Poland, Ukraine.", "RUS", ["JPN", "POL", "UKR"]),
+    ("Russia struck Kyiv, Ukraine said.", "RUS", ["UKR"]),
+])
+def test_country_named_as_the_place_of_an_event_is_not_a_candidate(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+def test_training_keeps_arena_and_place_candidates_as_negatives():
+    text = "Russian missiles hit a mall in Kremenchuk, Ukraine, and the United Nations Charter."
+    assert [r["candidate"] for r in candidate_rows(text, "RUS")] == []
+    assert [r["candidate"] for r in candidate_rows(text, "RUS", for_training=True)] == ["UKR",
+                                                                                         "UN"]
+    corpus = pd.DataFrame({"text": [text], "holder": [None], "target": ["RUS"]})
+    X, y = holder_training_rows(corpus)
+    assert list(X["candidate"]) == ["UKR", "UN"] and list(y) == [0, 0]
