@@ -49,10 +49,12 @@ _WORD = re.compile(r"[\w']+|[^\w\s]")
 #: What follows a territory claimed as part of another ("Taiwan is an inalienable part of China",
 #: "regards Taiwan as an integral part of Chinese territory", "belongs to one China"): the
 #: territory is the object of the claim, not a holder (the guidelines' own example).
-_CLAIMED_PART = re.compile(r"\s*(?:(?:is|are|was|were|has|have|had|remains|remained|as)"
+_CLAIMED_PART = re.compile(r"(?:\s*,\s*(?:which|that|who)\b)?"
+                           r"\s*(?:(?:is|are|was|were|has|have|had|remains|remained|as)"
                            r"(?:\s+[\w-]+){0,4}?\s+(?:part|province|territory|region)\s+of|"
                            r"(?:\w+\s+)?belongs?\s+to|(?:\w+\s+)?belonged\s+to)\s+"
-                           r"(?:the\s+|one\s+and\s+the\s+same\s+|one\s+)?")
+                           r"(?:the\s+|(?:that\s+|this\s+)?one\s+and\s+the\s+same\s+|"
+                           r"(?:that\s+|this\s+)?one\s+)?")
 CANDIDATE_COLUMNS = ("text", "target", "candidate", "speaker")
 #: Optional column of candidate rows: the date that resolves leaders' names (as in find_actors).
 AS_OF = "as_of"

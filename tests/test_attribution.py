@@ -300,10 +300,13 @@ def test_target_named_only_in_a_document_has_no_holder_not_even_the_speaker():
     ("Taiwan has always been an inseparable part of China's territory.", "CHN", []),
     ("We regard Taiwan as an integral part of the People's Republic of China.", "CHN", []),
     ("Taiwan belongs to one and the same China.", "CHN", []),
+    ("The island of Taiwan, which is an inalienable part of China, must be returned.", "CHN", []),
+    ("Both the mainland and Taiwan belong to that one China.", "CHN", []),
     # the claim is about another whole, or the territory also acts
     ("Japan is part of the coalition against Russia.", "RUS", ["JPN"]),
     ("Taiwan rejected Beijing's claim.", "CHN", ["TWN"]),
     ("Taiwan is part of China, Beijing says, but Taiwan rejects that.", "CHN", ["TWN"]),
+    ("Taiwan, which rejects the claim, protested to China.", "CHN", ["TWN"]),
 ])
 def test_claimed_territory_is_not_a_candidate(text, target, expected):
     assert [r["candidate"] for r in candidate_rows(text, target)] == expected
@@ -329,6 +332,7 @@ def test_one_china_formula_of_a_speaker(default_model):
     ("Japanese electronics company Panasonic suspends operations in China.", "CHN", []),
     ("Dutch artist Florentijn Hofman built a rabbit in Taoyuan, Taiwan.", "TWN", []),
     ("The Russian Orthodox Church praised China.", "CHN", []),
+    ("The Italian Jesuit Matteo Ricci went to China.", "CHN", []),
     ("Iranian-born Australian politician Sam Dastyari backed China's position.", "CHN", ["AUS"]),
     # the state itself: a state modifier, a state noun, or the country also named as a state
     ("Chinese state hackers attacked Taiwan's banks.", "TWN", ["CHN"]),
