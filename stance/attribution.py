@@ -75,8 +75,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     mentions : iterable of Mention, optional
         The sentence's mentions, when already computed.
     for_training : bool, default False
-        Keep an organisation named only as the arena ("China's seat in the United Nations") and
-        a country named only as the place of an event ("strikes in Kharkiv, Ukraine"). The
+        Keep an organisation named only as the arena ("China's seat in the United Nations"), a
+        country named only as the place of an event ("strikes in Kharkiv, Ukraine") and actors
+        listed with the target as objects ("thanks to Spain, China and Chile"). The
         holder model is trained with such candidates, as the negatives they are, and never
         offered them when predicting.
 
@@ -93,7 +94,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         people or groups ("Chinese companies", "pro-Russian separatists") is no candidate either
         (rule 8; the head nouns are in ``stance/data/non_state.tsv``), nor an organisation named
         only as the place or membership at stake ("excluded from the United Nations", "the
-        universality of the United Nations", "the United Nations Charter").
+        universality of the United Nations", "the United Nations Charter"), nor a country named
+        only as the place of an event, nor one listed with the target in an object's place.
 
     Examples
     --------
@@ -115,7 +117,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     seen: list[str] = []
     private = _non_state_only(text, found)
     if not for_training:
-        private |= _arena_only(text, found) | _place_only(text, found)
+        private |= _arena_only(text, found) | _place_only(text, found) | \
+            _listed_with(text, found, target)
     for m in found:
         if m.code != target and m.code not in seen and m.code not in claimed and \
                 m.code not in private and m.via != "document":
@@ -246,6 +249,40 @@ def _place_only(text: str, mentions: list[Mention]) -> set[str]:
                 places.append((before.start("phrase"), m.end, m.code))
     return _named_only_so(mentions, lambda m: any(
         a <= m.start and m.end <= b and code == m.code for a, b, code in places))
+
+
+#: What joins the members of a list of actors: "China, Japan, and South Korea", "the United
+#: States, the United Kingdom and China".
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|&\s*)(?:the\s+)?")
+#: What puts a list in an object's place, where its members do nothing to one another: "thanks to
+#: Spain, China and Venezuela", "partners, including Japan, Taiwan and Australia", "measures
+#: imposed on Russia, Iran and Belarus", "opposed by Russia, China and Taiwan". Not "between"
+#: nor "of" ("the Presidents of Mongolia, China and Russia signed"), nor "with" (joint drills),
+#: nor "from" ("leaders from Germany, France, Russia and Ukraine met").
+_LIST_OBJECT = re.compile(
+    r"\b(?:including|includes?|included|such\s+as|as|to|on|against|like|particularly|"
+    r"especially|notably|namely|comprising|comprises|were|are|was|is|in|after|by|than|among|"
+    r"towards?|for)\s*[,:(\-–—]?\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _listed_with(text: str, mentions: list[Mention], target: str) -> set[str]:
+    """Actors named only in a list of three or more in an object's place that also names the
+    target: none of them takes a position on another by being listed with it."""
+    ordered = sorted(mentions, key=lambda m: m.start)
+    runs: list[list[Mention]] = []
+    for m in ordered:
+        if runs and _LIST_JOIN.fullmatch(text[runs[-1][-1].end:m.start]) and \
+                m.code not in {n.code for n in runs[-1]}:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    listed: set[int] = set()
+    for run in runs:
+        codes = {m.code for m in run}
+        if len(codes) >= 3 and target in codes and \
+                _LIST_OBJECT.search(text, max(0, run[0].start - 40), run[0].start):
+            listed |= {id(m) for m in run}
+    return _named_only_so(mentions, lambda m: id(m) in listed)
 
 
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:

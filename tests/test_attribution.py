@@ -409,3 +409,25 @@ def test_training_keeps_arena_and_place_candidates_as_negatives():
     corpus = pd.DataFrame({"text": [text], "holder": [None], "target": ["RUS"]})
     X, y = holder_training_rows(corpus)
     assert list(X["candidate"]) == ["UKR", "UN"] and list(y) == [0, 0]
+
+
+# --- actors listed with the target in an object's place are not holders toward it ----------------
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("We express our thanks to Spain, China, Germany, Venezuela and Chile.", "CHN", []),
+    ("Syria calls for lifting measures imposed on Russia, Iran, Venezuela and Belarus.", "RUS",
+     ["SYR"]),
+    ("The decision is opposed by Russia, China, Taiwan and South Korea.", "TWN", []),
+    # joint action, a partner, a list of two, or the actor also named outside the list
+    ("In July 2015, the Presidents of Mongolia, China and Russia signed an agreement.", "CHN",
+     ["MNG", "RUS"]),
+    ("Russia held drills with China, Iran and Belarus.", "CHN", ["RUS", "IRN", "BLR"]),
+    ("Leaders from Germany, France, Russia and Ukraine met for talks.", "RUS",
+     ["DEU", "FRA", "UKR"]),
+    ("Japan thanked Australia and Taiwan.", "TWN", ["JPN", "AUS"]),
+    ("Japan thanked partners including Australia, Taiwan and New Zealand, and Australia praised "
+     "Taiwan.", "TWN", ["JPN", "AUS"]),
+])
+def test_actors_listed_with_the_target_as_objects_are_not_candidates(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected
