@@ -270,12 +270,16 @@ def _listed_with(text: str, mentions: list[Mention], target: str) -> set[str]:
     target: none of them takes a position on another by being listed with it."""
     ordered = sorted(mentions, key=lambda m: m.start)
     runs: list[list[Mention]] = []
+    closed = False  # a list ends at its "and": "advances in China and North Korea, Japan passed"
     for m in ordered:
-        if runs and _LIST_JOIN.fullmatch(text[runs[-1][-1].end:m.start]) and \
+        join = text[runs[-1][-1].end:m.start] if runs else ""
+        if runs and not closed and _LIST_JOIN.fullmatch(join) and \
                 m.code not in {n.code for n in runs[-1]}:
             runs[-1].append(m)
+            closed = bool(re.search(r"\b(?:and|or)\b|&", join))
         else:
             runs.append([m])
+            closed = False
     listed: set[int] = set()
     for run in runs:
         codes = {m.code for m in run}

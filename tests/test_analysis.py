@@ -425,3 +425,13 @@ def test_seed_article_no_opposition_to_the_threatened_party(seed_rows):
     toward_taiwan = prof[prof["holder"].isin(["GBR", "JPN"]) & (prof["target"] == "TWN")]
     for row in toward_taiwan.itertuples():
         assert row.n_oppose * 2 <= row.n, f"{row.holder} -> TWN has an oppose majority"
+
+
+def test_seed_article_concern_about_china_and_north_korea_is_japans(seed_rows):
+    # "Concerned about rapid arms advances in China and North Korea, Japan passed ... reforms":
+    # a regression: the list rule once read "China and North Korea, Japan" as one list of objects
+    # and left the sentence without a holder
+    rows = seed_rows[seed_rows["sentence"].str.startswith("Concerned about rapid arms advances")]
+    toward_china = rows[rows["target"] == "CHN"]
+    assert list(toward_china["holder"]) == ["JPN"]
+    assert toward_china["stance"].iloc[0] == "oppose"

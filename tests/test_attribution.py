@@ -426,6 +426,9 @@ def test_training_keeps_arena_and_place_candidates_as_negatives():
     ("Leaders from Germany, France, Russia and Ukraine met for talks.", "RUS",
      ["DEU", "FRA", "UKR"]),
     ("Japan thanked Australia and Taiwan.", "TWN", ["JPN", "AUS"]),
+    # the list ends at its "and" (the seed article)
+    ("Concerned about arms advances in China and North Korea, Japan passed reforms.", "CHN",
+     ["PRK", "JPN"]),
     ("Japan thanked partners including Australia, Taiwan and New Zealand, and Australia praised "
      "Taiwan.", "TWN", ["JPN", "AUS"]),
 ])
