@@ -76,8 +76,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         The sentence's mentions, when already computed.
     for_training : bool, default False
         Keep an organisation named only as the arena ("China's seat in the United Nations"), a
-        country named only as the place of an event ("strikes in Kharkiv, Ukraine") and actors
-        listed with the target as objects ("thanks to Spain, China and Chile"). The
+        country named only as the place of an event ("strikes in Kharkiv, Ukraine"), actors
+        listed with the target as objects ("thanks to Spain, China and Chile") and, in a
+        statement, an organisation called on with a modal ("the United Nations must"). The
         holder model is trained with such candidates, as the negatives they are, and never
         offered them when predicting.
 
@@ -95,7 +96,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         (rule 8; the head nouns are in ``stance/data/non_state.tsv``), nor an organisation named
         only as the place or membership at stake ("excluded from the United Nations", "the
         universality of the United Nations", "the United Nations Charter"), nor a country named
-        only as the place of an event, nor one listed with the target in an object's place.
+        only as the place of an event, nor one listed with the target in an object's place. In
+        a statement, an organisation named only as the subject of a modal ("the United Nations
+        must restore China's rights") is the speaker's addressee, not a candidate.
 
     Examples
     --------
@@ -119,6 +122,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     if not for_training:
         private |= _arena_only(text, found) | _place_only(text, found) | \
             _listed_with(text, found, target)
+        if speaker:
+            private |= _exhorted_only(text, found)
     for m in found:
         if m.code != target and m.code not in seen and m.code not in claimed and \
                 m.code not in private and m.via != "document":
@@ -210,6 +215,19 @@ def _arena_only(text: str, mentions: list[Mention]) -> set[str]:
         return bool(_CHARTER.match(text, m.end)) or bool(before and _arena(text, m, before))
 
     return _named_only_so(mentions, arena)
+
+
+#: A modal after an organisation: in a statement, "the United Nations must restore the lawful
+#: rights of the People's Republic of China" is the speaker's call on the organisation, not the
+#: organisation's position.
+_MODAL = re.compile(r"(?:,[^,]{0,60},)?\s+(?:should|must|cannot|can(?:not)?|will|would|could|ought|"
+                    r"has\s+to|have\s+to|needs?\s+to)\b")
+
+
+def _exhorted_only(text: str, mentions: list[Mention]) -> set[str]:
+    """Organisations named only as the subject of a modal in a statement (see :data:`_MODAL`)."""
+    return _named_only_so(mentions, lambda m: m.kind == "organisation" and m.via == "organisation"
+                          and bool(_MODAL.match(text, m.end)))
 
 
 def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:

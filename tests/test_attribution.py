@@ -434,3 +434,16 @@ def test_training_keeps_arena_and_place_candidates_as_negatives():
 ])
 def test_actors_listed_with_the_target_as_objects_are_not_candidates(text, target, expected):
     assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+@pytest.mark.parametrize(("text", "target", "speaker", "expected"), [
+    ("The United Nations must restore the lawful rights of the People's Republic of China.", "CHN",
+     "ALB", ["ALB"]),
+    ("The General Assembly, which meets every year, should admit Taiwan.", "TWN", "PLW", ["PLW"]),
+    # outside a statement a modal is the organisation's own intent; a past act is its position
+    ("The G7 will suspend its participation until Russia changes course.", "RUS", "", ["G7"]),
+    ("The United Nations has put itself to shame by declaring China the aggressor.", "CHN", "POL",
+     ["UN", "POL"]),
+])
+def test_organisation_called_on_in_a_statement_is_not_a_candidate(text, target, speaker, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target, speaker)] == expected
