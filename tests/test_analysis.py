@@ -435,3 +435,13 @@ def test_seed_article_concern_about_china_and_north_korea_is_japans(seed_rows):
     toward_china = rows[rows["target"] == "CHN"]
     assert list(toward_china["holder"]) == ["JPN"]
     assert toward_china["stance"].iloc[0] == "oppose"
+
+
+def test_switching_recognition_from_taiwan_opposes_it(default_model):
+    # real news writes "from the Republic of China to the People's Republic of China": the
+    # cooperation cue "recognition" made this a Dominica -> Taiwan 'support' row
+    rows = analyze("Dominica switches diplomatic recognition from the Republic of China to the "
+                   "People's Republic of China.", model=default_model)
+    by_target = dict(zip(rows["target"], rows["stance"]))
+    assert set(rows["holder"]) == {"DMA"}
+    assert by_target == {"TWN": "oppose", "CHN": "support"}

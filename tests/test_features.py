@@ -295,6 +295,15 @@ def test_cue_demands_on_the_target(text, conflict):
     assert _cues(text, "CAN", "RUS")["conflict"] == conflict
 
 
+def test_cue_switching_recognition_away_from_the_target():
+    # "recogni*" is cooperation, but recognition switched from the target governs it as conflict
+    # (the guidelines: switching recognition from Taipei to Beijing opposes TWN)
+    switched = _cues("Dominica switches diplomatic recognition from Taiwan to China.", "DMA", "TWN")
+    assert switched["governed_by_conflict"] == 1 and switched["governed_by_cooperation"] == 0
+    kept = _cues("Tuvalu reaffirmed its recognition of Taiwan.", "TUV", "TWN")
+    assert kept["governed_by_cooperation"] == 1 and kept["conflict"] == 0
+
+
 def test_cue_rhetoric_of_statements():
     # words of UN-debate condemnation without a verb of condemning
     assert _cues("Russia's imperial ambitions and its energy blackmail threaten Europe.", "CAN",
