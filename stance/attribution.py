@@ -77,8 +77,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     for_training : bool, default False
         Keep an organisation named only as the arena ("China's seat in the United Nations"), a
         country named only as the place of an event ("strikes in Kharkiv, Ukraine"), actors
-        listed with the target as objects ("thanks to Spain, China and Chile") and, in a
-        statement, an organisation called on with a modal ("the United Nations must"). The
+        listed with the target as objects ("thanks to Spain, China and Chile"), in a
+        statement, an organisation called on with a modal ("the United Nations must"), and the
+        countries of a sports result. The
         holder model is trained with such candidates, as the negatives they are, and never
         offered them when predicting.
 
@@ -98,7 +99,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         universality of the United Nations", "the United Nations Charter"), nor a country named
         only as the place of an event, nor one listed with the target in an object's place. In
         a statement, an organisation named only as the subject of a modal ("the United Nations
-        must restore China's rights") is the speaker's addressee, not a candidate.
+        must restore China's rights") is the speaker's addressee, not a candidate; in a sports
+        result ("Sweden beats Russia 1-0 in the final") no country is.
 
     Examples
     --------
@@ -124,6 +126,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
             _listed_with(text, found, target)
         if speaker:
             private |= _exhorted_only(text, found)
+        if _SPORT.search(text) and _RESULT.search(text):
+            private |= {m.code for m in found if m.kind == "country"}
     for m in found:
         if m.code != target and m.code not in seen and m.code not in claimed and \
                 m.code not in private and m.via != "document":
@@ -228,6 +232,19 @@ def _exhorted_only(text: str, mentions: list[Mention]) -> set[str]:
     """Organisations named only as the subject of a modal in a statement (see :data:`_MODAL`)."""
     return _named_only_so(mentions, lambda m: m.kind == "organisation" and m.via == "organisation"
                           and bool(_MODAL.match(text, m.end)))
+
+
+#: A sports result: countries named in it are teams or their athletes ("Japan defeats China 3-1 in
+#: the Asian Cup final", "Sweden beats Russia 1-0 in the gold medal game"), not states.
+_SPORT = re.compile(r"\b(?:World Cup|Asian Cup|Cup final|Championships?|Olympics?|Olympic Games|"
+                    r"Paralympics?|tournament|semi-?finals?|quarter-?finals?|gold medal|silver medal|"
+                    r"bronze medal|medals?|match(?:es)?|Grand Prix|Open|league|FIFA|UEFA|IIHF)\b")
+#: ... and what makes it a result: a score, a prize won, or a team beaten.
+_RESULT = re.compile(
+    r"\b\d{1,2}\s*[-–]\s*\d{1,2}\b|"
+    r"\b(?:wins?|won|winning)\s+(?:[\w'-]+\s+){0,4}?(?:gold|silver|bronze|medals?|titles?|finals?|"
+    r"championships?|cup|trophy|race|tournament|Grand Prix)\b|"
+    r"\b(?:defeat(?:s|ed|ing)?|beat|beats|beaten|beating)\s+(?:the\s+)?[A-Z]")
 
 
 def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:

@@ -447,3 +447,15 @@ def test_actors_listed_with_the_target_as_objects_are_not_candidates(text, targe
 ])
 def test_organisation_called_on_in_a_statement_is_not_a_candidate(text, target, speaker, expected):
     assert [r["candidate"] for r in candidate_rows(text, target, speaker)] == expected
+
+
+@pytest.mark.parametrize(("text", "target", "speaker", "expected"), [
+    ("In the Asian Cup 2004 final, Japan defeats China 3-1.", "CHN", "", []),
+    ("Sweden beats Russia 1-0 in the gold medal game.", "RUS", "", []),
+    ("Ukraine asked for Russia to be banned from the Olympics over doping.", "RUS", "", ["UKR"]),
+    ("Our athletes won medals at the Olympics in China.", "CHN", "KEN", ["KEN"]),
+    # a boycott is no result
+    ("Britain boycotted the Olympics in Russia.", "RUS", "", ["GBR"]),
+])
+def test_countries_of_a_sports_result_are_not_candidates(text, target, speaker, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target, speaker)] == expected
