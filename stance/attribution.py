@@ -79,9 +79,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         country named only as the place of an event ("strikes in Kharkiv, Ukraine"), actors
         listed with the target as objects ("thanks to Spain, China and Chile"), in a
         statement, an organisation called on with a modal ("the United Nations must"), and the
-        countries of a sports result. The
-        holder model is trained with such candidates, as the negatives they are, and never
-        offered them when predicting.
+        countries of a sports result. The holder model is trained with such candidates, as the
+        negatives they are, and never offered them when predicting.
 
     Returns
     -------
@@ -118,24 +117,29 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     found = list(mentions if mentions is not None else find_actors(text))
     if _named_in_documents_only(found, target):
         return []
-    claimed = _claimed_parts(text, found, target)
-    seen: list[str] = []
-    private = _non_state_only(text, found)
+    ruled_out = _claimed_parts(text, found, target) | _non_state_only(text, found)
     if not for_training:
-        private |= _arena_only(text, found) | _place_only(text, found) | \
-            _listed_with(text, found, target)
+        ruled_out |= _arena_only(text, found) | _place_only(text, found) | \
+            _listed_with(text, found, target) | _sports_teams(text, found)
         if speaker:
-            private |= _exhorted_only(text, found)
-        if _SPORT.search(text) and _RESULT.search(text):
-            private |= {m.code for m in found if m.kind == "country"}
+            ruled_out |= _exhorted_only(text, found)
+    seen: list[str] = []
     for m in found:
-        if m.code != target and m.code not in seen and m.code not in claimed and \
-                m.code not in private and m.via != "document":
+        if m.code != target and m.code not in seen and m.code not in ruled_out and \
+                m.via != "document":
             seen.append(m.code)
     if speaker and speaker != target and speaker not in seen:
         seen.append(speaker)
     return [{"text": text, "target": target, "candidate": c, "speaker": speaker or ""}
             for c in seen]
+
+
+def _named_only_so(mentions: list[Mention], so: Callable[[Mention], bool]) -> set[str]:
+    """Codes all of whose mentions are ``so``."""
+    named_so, otherwise = set(), set()
+    for m in mentions:
+        (named_so if so(m) else otherwise).add(m.code)
+    return named_so - otherwise
 
 
 @lru_cache(maxsize=1)
@@ -160,14 +164,6 @@ def _non_state_only(text: str, mentions: list[Mention]) -> set[str]:
     with Russian counterparts" has no Chinese holder."""
     head = _non_state_head()
     return _named_only_so(mentions, lambda m: m.via == "demonym" and bool(head.match(text, m.end)))
-
-
-def _named_only_so(mentions: list[Mention], so: Callable[[Mention], bool]) -> set[str]:
-    """Codes all of whose mentions are ``so``."""
-    named_so, otherwise = set(), set()
-    for m in mentions:
-        (named_so if so(m) else otherwise).add(m.code)
-    return named_so - otherwise
 
 
 #: What comes before an organisation named as a place or a membership rather than as an actor:
@@ -221,6 +217,18 @@ def _arena_only(text: str, mentions: list[Mention]) -> set[str]:
     return _named_only_so(mentions, arena)
 
 
+def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:
+    """Whether an organisation after an arena preposition is the arena, given what follows it."""
+    head = before.group("head")
+    if head is None:  # "in the United Nations": the end of the phrase must follow
+        return bool(_ARENA_AFTER.match(text, m.end))
+    # "the universality of the United Nations requires": whatever follows belongs to the head,
+    # unless the organisation heads a noun of its own ("the adoption of the UN resolution")
+    following = _WORD.match(text, len(text) - len(text[m.end:].lstrip()))
+    return head.lower() not in _ORGAN_HEADS and not (
+        following and following.group().lower() in _ORGAN_HEADS)
+
+
 #: A modal after an organisation: in a statement, "the United Nations must restore the lawful
 #: rights of the People's Republic of China" is the speaker's call on the organisation, not the
 #: organisation's position.
@@ -247,16 +255,11 @@ _RESULT = re.compile(
     r"\b(?:defeat(?:s|ed|ing)?|beat|beats|beaten|beating)\s+(?:the\s+)?[A-Z]")
 
 
-def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:
-    """Whether an organisation after an arena preposition is the arena, given what follows it."""
-    head = before.group("head")
-    if head is None:  # "in the United Nations": the end of the phrase must follow
-        return bool(_ARENA_AFTER.match(text, m.end))
-    # "the universality of the United Nations requires": whatever follows belongs to the head,
-    # unless the organisation heads a noun of its own ("the adoption of the UN resolution")
-    following = _WORD.match(text, len(text) - len(text[m.end:].lstrip()))
-    return head.lower() not in _ORGAN_HEADS and not (
-        following and following.group().lower() in _ORGAN_HEADS)
+def _sports_teams(text: str, mentions: list[Mention]) -> set[str]:
+    """The countries named in a sports result (see :data:`_SPORT` and :data:`_RESULT`)."""
+    if _SPORT.search(text) and _RESULT.search(text):
+        return {m.code for m in mentions if m.kind == "country"}
+    return set()
 
 
 #: A country named as the place of an event, after the places in it: "overnight strikes in
@@ -327,18 +330,20 @@ def _listed_with(text: str, mentions: list[Mention], target: str) -> set[str]:
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:
     """Whether ``target`` is named, but only in the name of a document or conference ("the
     Beijing Declaration and Platform for Action"): the sentence then has no holder toward it."""
-    named = [m for m in mentions if m.code == target]
-    return bool(named) and all(m.via == "document" for m in named)
+    return target in _named_only_so(mentions, lambda m: m.via == "document")
 
 
 def _claimed_parts(text: str, mentions: list[Mention], target: str) -> set[str]:
     """Codes named only as a territory claimed as part of ``target`` in ``text``."""
     target_starts = {n.start for n in mentions if n.code == target}
-    claimed, free = set(), set()
-    for m in mentions:
-        match = _CLAIMED_PART.match(text, m.end) if m.code != target else None
-        (claimed if match and match.end() in target_starts else free).add(m.code)
-    return claimed - free
+
+    def claimed(m: Mention) -> bool:
+        if m.code == target:
+            return False
+        match = _CLAIMED_PART.match(text, m.end)
+        return match is not None and match.end() in target_starts
+
+    return _named_only_so(mentions, claimed)
 
 
 def _bucket(n: int) -> str:
