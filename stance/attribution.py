@@ -99,7 +99,9 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         only as the place of an event, nor one listed with the target in an object's place. In
         a statement, an organisation named only as the subject of a modal ("the United Nations
         must restore China's rights") is the speaker's addressee, not a candidate; in a sports
-        result ("Sweden beats Russia 1-0 in the final") no country is.
+        result ("Sweden beats Russia 1-0 in the final") no country is. A target named only as
+        the orientation of others ("pro-Russian separatists", "the pro-Beijing camp") has no
+        candidates: the sentence is about those others, not about a stance toward the target.
 
     Examples
     --------
@@ -116,6 +118,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     """
     found = list(mentions if mentions is not None else find_actors(text))
     if _named_in_documents_only(found, target):
+        return []
+    if not for_training and target in _oriented_only(text, found):
         return []
     ruled_out = _claimed_parts(text, found, target) | _non_state_only(text, found)
     if not for_training:
@@ -325,6 +329,17 @@ def _listed_with(text: str, mentions: list[Mention], target: str) -> set[str]:
                 _LIST_OBJECT.search(text, max(0, run[0].start - 40), run[0].start):
             listed |= {id(m) for m in run}
     return _named_only_so(mentions, lambda m: id(m) in listed)
+
+
+#: "pro-" before an actor's name makes it the orientation of somebody else.
+_PRO = re.compile(r"\bpro[-‐‑]$", re.IGNORECASE)
+
+
+def _oriented_only(text: str, mentions: list[Mention]) -> set[str]:
+    """Codes named only as an orientation ("pro-Russian separatists", "a pro-Moscow party", "the
+    pro-Beijing camp"): the actor itself does nothing there, and the people named so are not it
+    (annotation rules 3 and 8)."""
+    return _named_only_so(mentions, lambda m: bool(_PRO.search(text, max(0, m.start - 4), m.start)))
 
 
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:

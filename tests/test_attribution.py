@@ -459,3 +459,32 @@ def test_organisation_called_on_in_a_statement_is_not_a_candidate(text, target, 
 ])
 def test_countries_of_a_sports_result_are_not_candidates(text, target, speaker, expected):
     assert [r["candidate"] for r in candidate_rows(text, target, speaker)] == expected
+
+
+# --- a target named only as an orientation ("pro-Russian separatists") has no holders --------------
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("Ukrainian forces recapture Debaltseve from pro-Russian separatists.", "RUS", []),
+    ("Kyiv and pro-Russia rebels swap prisoners near Horlivka.", "RUS", []),
+    ("PRO-RUSSIAN REBELS SEIZE AIRPORT AS KYIV VOWS RESPONSE", "RUS", []),
+    ("Hong Kong's pro-Beijing camp wins a majority, and Britain voices concern.", "CHN", []),
+    # named as an actor too: the sentence is about the actor again
+    ("Ukrainian forces fight pro-Russian separatists backed by Moscow.", "RUS", ["UKR"]),
+    ("Poland condemned Russia for arming pro-Russian militias.", "RUS", ["POL"]),
+    # "anti-" is a stance toward the actor, not an orientation of others
+    ("Japan joined the anti-Russian sanctions.", "RUS", ["JPN"]),
+])
+def test_target_named_only_as_an_orientation_has_no_candidates(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+def test_orientation_rule_applies_when_predicting_only():
+    text = "Ukrainian forces recapture Debaltseve from pro-Russian separatists."
+    assert [r["candidate"] for r in candidate_rows(text, "RUS", for_training=True)] == ["UKR"]
+
+
+def test_target_named_only_as_an_orientation_gives_an_empty_holder_row(default_model):
+    rows = stance.analyze("Ukrainian forces recapture Debaltseve from pro-Russian separatists.",
+                          model=default_model)
+    assert rows[["holder", "target"]].values.tolist() == [["", "RUS"]]
