@@ -15,7 +15,9 @@ The gazetteer is a set of reviewable data files in ``stance/data/``:
     phrases that contain a country's name but are not that country acting (South China Sea,
     Moscow, Idaho, Michael Jordan, fine china);
 ``ambiguous.tsv`` and ``context_words.tsv``
-    the context that rules an ambiguous word in or out.
+    the context that rules an ambiguous word in or out;
+``seats.tsv``
+    the periods in which a speaker's code stood for another government (:func:`speaker_code`).
 
 Matching (:mod:`stance.matching`) finds every surface form as a whole word, the longest at each
 position, in time linear in the text, so a phrase in ``not_actors.tsv`` swallows the country name
@@ -783,6 +785,52 @@ def load_gazetteer(extra_aliases: Any = None, extra_actors: Any = None) -> Gazet
     if extra_aliases is None and extra_actors is None:
         return gaz
     return gaz.extend(extra_aliases, extra_actors)
+
+
+@lru_cache(maxsize=1)
+def _seats() -> dict[str, list[tuple[_dt.date, _dt.date, str]]]:
+    seats: dict[str, list[tuple[_dt.date, _dt.date, str]]] = {}
+    source = "stance/data/seats.tsv"
+    for row in _read_package_tsv("seats.tsv"):
+        start = _parse_date(row["start"], source) or _dt.date.min
+        end = _parse_date(row["end"], source) or _dt.date.max
+        seats.setdefault(row["code"], []).append((start, end, row["stands_for"]))
+    return seats
+
+
+def speaker_code(code: str, as_of: Any = None) -> str:
+    """The actor a speaker's code stood for on a date.
+
+    A delegation's code can name another government than today's: the statements coded ``CHN``
+    from 1 October 1949 to 25 October 1971 (as in the UN General Debate corpus) were made by the
+    Republic of China, that is ``TWN``, which held China's seat in the United Nations until
+    General Assembly resolution 2758. The periods are in ``stance/data/seats.tsv``. Without a
+    date the code is returned as it is.
+
+    Parameters
+    ----------
+    code : str
+        The speaker's code.
+    as_of : date, datetime, ISO date string, pandas.Timestamp or None
+        The date of the statement; None (or NaT) leaves the code unchanged.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> speaker_code("CHN", "1962-09-27"), speaker_code("CHN", "1975-09-26"), speaker_code("CHN")
+    ('TWN', 'CHN', 'CHN')
+    """
+    periods = _seats().get(code)
+    if not periods or as_of is None or (hasattr(as_of, "to_pydatetime") and as_of != as_of):
+        return code
+    day = _as_date(as_of)
+    for start, end, stands_for in periods:
+        if start <= day < end:
+            return stands_for
+    return code
 
 
 def find_actors(text: str, as_of: Any = None, *, gazetteer: Gazetteer | None = None) -> list[Mention]:

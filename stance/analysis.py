@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import check_text
-from .actors import Gazetteer
+from .actors import Gazetteer, speaker_code
 from .features import _is_missing, _window, sentiment
 from .references import LOOKBACK, resolve_pair_reference
 from .text import split_sentences
@@ -87,19 +87,50 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
         "text": ["" if _is_missing(t) else t for t in texts],
     })
     if date_col:
-        dates = pd.to_datetime(frame[date_col], errors="coerce")
-        bad_dates = [frame.index[i] for i, (raw, d) in enumerate(zip(frame[date_col], dates))
-                     if pd.isna(d) and not _is_missing(raw) and str(raw).strip()]
-        if bad_dates:
-            raise ValueError(f"docs: column {date_col!r} has values that are not dates in rows "
-                             f"{', '.join(str(i) for i in bad_dates[:10])}")
-        out["date"] = dates.to_numpy()
+        out["date"] = _parse_dates(frame[date_col], date_col).to_numpy()
     else:
         out["date"] = pd.NaT
     out["source"] = frame[source_col].tolist() if source_col else None
     out["speaker"] = [("" if _is_missing(s) else str(s).strip()) for s in frame[speaker_col]] \
         if speaker_col else ""
     return out
+
+
+def _parse_dates(values: pd.Series, date_col: str) -> pd.Series:
+    """Dates of a ``date_col``: dates, date strings in any format, or whole years (1957, "1957",
+    1957.0: the year's 1 January); dates with a time zone become UTC without one. Raises a
+    ValueError naming the rows whose values are neither.
+
+    pandas reads a bare number as nanoseconds since 1970; a column of years (the UN General
+    Debate corpus has one) would come out as 1970-01-01 for every row, so numbers are read as
+    years and any other number is an error.
+    """
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return values.dt.tz_convert(None).astype("datetime64[ns]")
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.astype("datetime64[ns]")
+    is_number = values.map(lambda v: isinstance(v, (int, float, np.number))
+                           and not isinstance(v, (bool, np.bool_)) and not pd.isna(v))
+    numbers = pd.to_numeric(values[is_number], errors="coerce")
+    years = numbers[(numbers % 1 == 0) & numbers.between(1, 9999)]
+    others = values[~is_number]
+    dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    if len(years):
+        dates[years.index] = pd.to_datetime(years.astype("int64").astype(str).str.zfill(4),
+                                            format="%Y")
+    if len(others):
+        # time zones are converted to UTC and dropped, so that every date compares with every other
+        parsed = pd.to_datetime(others, errors="coerce", format="ISO8601", utc=True)
+        retry = parsed.isna() & others.notna()
+        if retry.any():  # other formats, one by one ("24 Feb 2022", "02/24/2022")
+            parsed[retry] = pd.to_datetime(others[retry], errors="coerce", format="mixed", utc=True)
+        dates[others.index] = parsed.dt.tz_convert(None).astype("datetime64[ns]")
+    bad = [values.index[i] for i, (raw, d) in enumerate(zip(values, dates))
+           if pd.isna(d) and not _is_missing(raw) and str(raw).strip()]
+    if bad:
+        raise ValueError(f"docs: column {date_col!r} has values that are not dates or years in "
+                         f"rows {', '.join(str(i) for i in bad[:10])}")
+    return dates
 
 
 def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
@@ -111,6 +142,9 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
     """
     doc_id, text, date, source, speaker = doc
     as_of = None if _is_missing(date) else pd.Timestamp(date).date()
+    # the government the speaker's code stood for on that date (CHN before 25 October 1971 is
+    # the Republic of China); the row's ``speaker`` column keeps the code as given
+    holder_speaker = speaker_code(speaker, as_of) if speaker else speaker
     rows: list[dict[str, Any]] = []
     previous: deque[tuple[str, list]] = deque(maxlen=LOOKBACK)
     for k, sent in enumerate(split_sentences(text)):
@@ -124,8 +158,8 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
         for target in present:
             rows.append({"doc_id": doc_id, "sentence_id": k, "start": sent.start, "end": sent.end,
                          "sentence": sent.text, "target": target, "date": date, "source": source,
-                         "speaker": speaker, "_text": model_text, "_mentions": resolved,
-                         "_as_of": as_of})
+                         "speaker": speaker, "_speaker": holder_speaker, "_text": model_text,
+                         "_mentions": resolved, "_as_of": as_of})
     return rows
 
 
@@ -146,7 +180,7 @@ def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
     for doc in iterator:
         pending.extend(_sentence_rows(doc, target_set, gazetteer))
     if holders_pipe is not None and pending:
-        groups = [{"text": r["_text"], "target": r["target"], "speaker": r["speaker"],
+        groups = [{"text": r["_text"], "target": r["target"], "speaker": r["_speaker"],
                    "mentions": r["_mentions"], "as_of": r["_as_of"]} for r in pending]
         holders = predict_holders_batch(holders_pipe, groups, stance_model=model)
     else:
@@ -226,11 +260,14 @@ def analyze(
         Actor codes to find stances toward; any code of the gazetteer works.
     text_col, id_col, date_col, speaker_col, source_col : str, optional
         Columns of a DataFrame ``docs``. ``id_col`` gives ``doc_id`` (else the row position);
-        ``date_col`` resolves leaders' names by date and is passed through; ``speaker_col`` names
-        the country that made each statement, whose first-person references ("we", "my country")
-        and sentences naming no other holder are its own (a sentence that only mentions a target in
-        passing has no holder, unless the classifier finds a clear position in it: see
-        :mod:`stance.attribution`); ``source_col`` is passed through.
+        ``date_col`` (dates, date strings or whole years such as 1957) resolves leaders' names by
+        date and is passed through; ``speaker_col`` names the country that made each statement,
+        whose first-person references ("we", "my country") and sentences naming no other holder
+        are its own (a sentence that only mentions a target in passing has no holder, unless the
+        classifier finds a clear position in it: see :mod:`stance.attribution`). With a date, a
+        speaker's code is read as the government it stood for then: ``CHN`` before 25 October
+        1971 is the Republic of China, ``TWN`` (:func:`stance.actors.speaker_code`); the
+        ``speaker`` column keeps the code as given. ``source_col`` is passed through.
     n_jobs : int, default 1
         Worker processes (joblib); -1 uses all cores. Results are identical to ``n_jobs=1`` and in
         the same order.

@@ -7,13 +7,14 @@ import math
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import stance
 from stance import find_actors, load_gazetteer
-from stance.actors import Gazetteer, Mention
+from stance.actors import Gazetteer, Mention, speaker_code
 
 PHRASES = Path(__file__).parent / "data" / "actor_phrases.tsv"
 
@@ -340,3 +341,18 @@ def test_titled_name_is_in_every_form_of_the_name() -> None:
         bad += [(r["person"], family, n) for n in names
                 if len(n.split()) > 1 and _fold(family) not in _fold(n)]
     assert not bad
+
+
+@pytest.mark.parametrize(("code", "as_of", "expected"), [
+    ("CHN", "1962-09-27", "TWN"),
+    ("CHN", "1971-10-24", "TWN"),
+    ("CHN", "1971-10-25", "CHN"),  # General Assembly resolution 2758
+    ("CHN", "1949-09-30", "CHN"),
+    ("CHN", None, "CHN"),
+    ("CHN", pd.NaT, "CHN"),
+    ("CHN", pd.Timestamp("1960-01-01"), "TWN"),
+    ("USA", "1960-01-01", "USA"),
+    ("", "1960-01-01", ""),
+])
+def test_speaker_code_reads_a_code_as_the_government_it_stood_for(code, as_of, expected):
+    assert speaker_code(code, as_of) == expected

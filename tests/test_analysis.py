@@ -210,6 +210,48 @@ def test_unparseable_dates_raise_value_error_naming_rows(default_model):
         analyze(frame, model=default_model, date_col="date")
 
 
+@pytest.mark.parametrize("years", [[1957, 2012], [1957.0, 2012.0], ["1957", "2012"]])
+def test_a_column_of_years_gives_the_first_of_january(default_model, years):
+    # regression: pandas reads the number 1957 as nanoseconds after 1970, so every row of a year
+    # column (the UN General Debate corpus has one) was dated 1970-01-01
+    frame = pd.DataFrame({"text": ["Japan condemned Russia."] * 2, "year": years})
+    rows = analyze(frame, model=default_model, date_col="year")
+    assert list(pd.to_datetime(rows["date"])) == [pd.Timestamp("1957-01-01"),
+                                                  pd.Timestamp("2012-01-01")]
+
+
+def test_dates_in_mixed_formats_and_missing_dates(default_model):
+    frame = pd.DataFrame({"text": ["Japan condemned Russia."] * 4,
+                          "date": ["2022-02-24", "24 Feb 2022", None, 2022]})
+    rows = analyze(frame, model=default_model, date_col="date")
+    dates = list(pd.to_datetime(rows.sort_values("doc_id")["date"]))
+    assert dates[:2] == [pd.Timestamp("2022-02-24")] * 2
+    assert pd.isna(dates[2]) and dates[3] == pd.Timestamp("2022-01-01")
+
+
+@pytest.mark.parametrize("bad", [1.5e9, 2012.5, True])
+def test_numbers_that_are_not_years_raise_value_error_naming_rows(default_model, bad):
+    frame = pd.DataFrame({"text": ["Japan condemned Russia."] * 2, "date": [2012, bad]},
+                         dtype=object)
+    with pytest.raises(ValueError, match="not dates or years in rows 1"):
+        analyze(frame, model=default_model, date_col="date")
+
+
+def test_speaker_chn_before_october_1971_is_the_republic_of_china(default_model):
+    text = ("We shall never accept the rule of the communist regime on the mainland, which "
+            "enslaves the Chinese people.")
+    frame = pd.DataFrame({"text": [text] * 3, "speaker": ["CHN"] * 3,
+                          "year": [1962, 1985, None]})
+    rows = analyze(frame, model=default_model, speaker_col="speaker", date_col="year")
+    by_doc = {d: set(r["holder"]) for d, r in rows.groupby("doc_id")}
+    # in 1962 the delegation coded CHN was the Republic of China's: Taiwan speaking about China
+    assert by_doc[0] == {"TWN"}
+    assert rows.loc[rows["doc_id"] == 0, "stance"].tolist() == ["oppose"]
+    # later, or with no date, the speaker is China, which holds no stance toward itself
+    assert by_doc[1] == by_doc[2] == {""}
+    assert (rows["speaker"] == "CHN").all()  # the speaker column keeps the code as given
+
+
 @pytest.mark.parametrize("docs", [[], pd.Series([], dtype=object), pd.DataFrame({"text": []}), ""])
 def test_empty_input_gives_an_empty_frame_with_the_columns(default_model, docs):
     rows = analyze(docs, model=default_model)

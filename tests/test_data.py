@@ -166,3 +166,13 @@ def test_non_state_heads_well_formed() -> None:
         assert row["kind"] in kinds, (i, row)
     # nouns of the state itself would drop real holders
     assert not {"government", "ministry", "forces", "army", "officials", "media"} & set(heads)
+
+
+def test_seats_well_formed(actors: list[dict[str, str]]) -> None:
+    codes = {row["code"] for row in actors}
+    rows = read("seats.tsv")
+    assert rows, "seats.tsv is empty"
+    for i, row in enumerate(rows, start=2):
+        assert row["code"] in codes and row["stands_for"] in codes, (i, row)
+        start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
+        assert start < end and row["note"], (i, row)
