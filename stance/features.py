@@ -13,9 +13,9 @@ work with ``clone``, ``Pipeline``, ``cross_validate``, ``GridSearchCV`` and jobl
   package's lexicon (``stance/data/cues.tsv``), with negation scope and nearness to the target.
 - :class:`FastTfidfVectorizer` is scikit-learn's ``TfidfVectorizer`` with a faster ``transform``
   (same output).
-- :class:`StructuralFeatures` describes the sentence's shape: is there a holder, does it come before
-  the target, is the target possessive, is the holder the agent of a passive, is it reported
-  speech, a headline, a first-person statement.
+- :class:`StructuralFeatures` describes the sentence's shape: is there a holder, is the target
+  possessive, is the holder the agent of a passive, is it reported speech, a headline, a
+  first-person statement.
 """
 
 from __future__ import annotations
@@ -802,15 +802,19 @@ _PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+\w+(?:ed|en)\b[
 class StructuralFeatures(_RowTransformer):
     """The sentence's shape around holder and target.
 
-    Features: ``holder_empty``, ``holder_named``, ``holder_first`` (named before the target),
-    ``target_named``, ``target_possessive``, ``target_first_word`` (the sentence opens with the
-    target), ``holder_passive_agent`` ("... was condemned by HOLDER"), ``by_holder``,
-    ``reported_speech``, ``first_person``, ``headline`` (no final punctuation), ``all_caps``,
-    ``question``, ``quote``, ``n_actors`` (distinct actors, capped at 5), ``holder_organisation``,
-    ``holder_via_leader``, ``target_via_demonym``, ``other_between`` (another actor stands between
-    holder and target) and ``other_acts_on_target`` (another actor, then a conflict cue, then the
-    target within a few words: "Japan fears that Beijing may attack Taiwan", where Taiwan is the
-    threatened party rather than the holder's adversary).
+    Features: ``holder_empty``, ``holder_named``, ``target_named``, ``target_possessive``,
+    ``target_first_word`` (the sentence opens with the target), ``holder_passive_agent`` ("...
+    was condemned by HOLDER"), ``by_holder``, ``reported_speech``, ``first_person``, ``headline``
+    (no final punctuation), ``all_caps``, ``question``, ``quote``, ``n_actors`` (distinct actors,
+    capped at 5), ``holder_organisation``, ``holder_via_leader``, ``target_via_demonym``,
+    ``other_between`` (another actor stands between holder and target) and
+    ``other_acts_on_target`` (another actor, then a conflict cue, then the target within a few
+    words: "Japan fears that Beijing may attack Taiwan", where Taiwan is the threatened party
+    rather than the holder's adversary).
+
+    Whether the holder is named before the target is deliberately not a feature: the corpus
+    taught it as a sign of support, and on real news it made "X meets Y", "X and Y fight" and
+    "X condemns Y's leader" read as support.
 
     Examples
     --------
@@ -840,7 +844,6 @@ class StructuralFeatures(_RowTransformer):
         return [
             float(not holder),
             float(bool(hm)),
-            float(bool(hm and tm and hm[0].start < tm[0].start)),
             float(bool(tm)),
             float(any(m.possessive for m in tm)),
             float(bool(tm and tm[0].start <= 4)),
@@ -860,7 +863,7 @@ class StructuralFeatures(_RowTransformer):
         ]
 
     def _names(self) -> list[str]:
-        return ["holder_empty", "holder_named", "holder_first", "target_named", "target_possessive",
+        return ["holder_empty", "holder_named", "target_named", "target_possessive",
                 "target_first_word", "holder_passive_agent", "by_holder", "reported_speech",
                 "first_person", "headline", "all_caps", "question", "quote", "n_actors",
                 "holder_organisation", "holder_via_leader", "target_via_demonym",

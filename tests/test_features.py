@@ -360,18 +360,30 @@ def _structure(text: str, holder: str, target: str) -> dict:
     return _features("StructuralFeatures", StructuralFeatures(), X)
 
 
-def test_structure_passive_agent_and_holder_first():
+def test_structure_passive_agent_and_target_first():
     passive = _structure("Russia was condemned by Japan.", "JPN", "RUS")
     active = _structure("Japan condemned Russia.", "JPN", "RUS")
     assert passive["holder_passive_agent"] == 1 and passive["by_holder"] == 1
-    assert passive["holder_first"] == 0 and passive["target_first_word"] == 1
+    assert passive["target_first_word"] == 1
     assert active["holder_passive_agent"] == 0 and active["by_holder"] == 0
-    assert active["holder_first"] == 1 and active["target_first_word"] == 0
+    assert active["target_first_word"] == 0
+
+
+def test_structure_has_no_word_order_feature():
+    # regression: "holder named before the target" was learned as support, and real news lines
+    # such as "X meets Y" and "X and Y continue to fight" came out as support
+    f = StructuralFeatures().fit(pd.DataFrame({"text": ["Japan condemned Russia."], "holder": ["JPN"],
+                                               "target": ["RUS"]}))
+    assert "holder_first" not in set(f.get_feature_names_out())
+    a = _structure("Japan condemned Russia.", "JPN", "RUS")
+    b = _structure("Russia, Japan condemned.", "JPN", "RUS")
+    assert {k: v for k, v in a.items() if k != "target_first_word"} == \
+        {k: v for k, v in b.items() if k != "target_first_word"}
 
 
 def test_structure_holder_flags():
     empty = _structure("Japan condemned Russia.", "", "RUS")
-    assert empty["holder_empty"] == 1 and empty["holder_named"] == 0 and empty["holder_first"] == 0
+    assert empty["holder_empty"] == 1 and empty["holder_named"] == 0
     unnamed = _structure("We will never accept the occupation of our land by Russia.", "UKR", "RUS")
     assert unnamed["holder_empty"] == 0 and unnamed["holder_named"] == 0
     assert unnamed["first_person"] == 1
