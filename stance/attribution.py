@@ -100,8 +100,10 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         a statement, an organisation named only as the subject of a modal ("the United Nations
         must restore China's rights") is the speaker's addressee, not a candidate; in a sports
         result ("Sweden beats Russia 1-0 in the final") no country is. A target named only as
-        the orientation of others ("pro-Russian separatists", "the pro-Beijing camp") has no
-        candidates: the sentence is about those others, not about a stance toward the target.
+        the orientation of others ("pro-Russian separatists", "the pro-Beijing camp") or as the
+        venue of a meeting or signing ("the treaty signed in Moscow", "talks start in Beijing")
+        has no candidates: the sentence is about those others, or about what was agreed there,
+        not about a stance toward the target.
 
     Examples
     --------
@@ -119,7 +121,7 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     found = list(mentions if mentions is not None else find_actors(text))
     if _named_in_documents_only(found, target):
         return []
-    if not for_training and target in _oriented_only(text, found):
+    if not for_training and target in _oriented_only(text, found) | _venue_only(text, found):
         return []
     ruled_out = _claimed_parts(text, found, target) | _non_state_only(text, found)
     if not for_training:
@@ -329,6 +331,29 @@ def _listed_with(text: str, mentions: list[Mention], target: str) -> set[str]:
                 _LIST_OBJECT.search(text, max(0, run[0].start - 40), run[0].start):
             listed |= {id(m) for m in run}
     return _named_only_so(mentions, lambda m: id(m) in listed)
+
+
+#: What names a place as the venue of a meeting or a signing: "the summit held recently in
+#: Hangzhou, China", "the signing at Moscow of the test ban treaty", "talks start in Beijing",
+#: "agreed in Qingdao, China". A verb of holding or starting must come first: "the Games in
+#: Beijing" alone may be the object of a stance ("boycotted the Games in Beijing"), and what "took
+#: place in China" is an event in China, on which a speaker may take a position ("the tragic
+#: events that took place in China"). Dates, adverbs of time and up to three capitalised words (a
+#: city before the country) may come between.
+_VENUE_BEFORE = re.compile(
+    r"\b(?i:held|hosted|signed|signing|adopted|concluded|convened|agreed|start|starts|started|"
+    r"begin|begins|began|open|opens|opened|resume|resumes|resumed)"
+    r"(?:\s+(?:recently|last|this|next|earlier|later|on|year|month|week|\d+|[A-Z][\w.]*)){0,3}"
+    r"\s+(?:in|at)\s+(?:[A-Z][\w'’.-]*,?\s+){0,3}$")
+
+
+def _venue_only(text: str, mentions: list[Mention]) -> set[str]:
+    """Codes named only as the venue of a meeting, signing or event ("the G20 summit held in
+    Hangzhou, China", "a new round of talks starts in Beijing"): a sentence that names China only
+    as the place where others met takes no stance toward it."""
+    return _named_only_so(mentions, lambda m: m.kind == "country" and not m.possessive and
+                          m.via in ("name", "capital") and
+                          bool(_VENUE_BEFORE.search(text, max(0, m.start - 90), m.start)))
 
 
 #: "pro-" before an actor's name makes it the orientation of somebody else.

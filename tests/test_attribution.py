@@ -488,3 +488,29 @@ def test_target_named_only_as_an_orientation_gives_an_empty_holder_row(default_m
     rows = stance.analyze("Ukrainian forces recapture Debaltseve from pro-Russian separatists.",
                           model=default_model)
     assert rows[["holder", "target"]].values.tolist() == [["", "RUS"]]
+
+
+# --- a target named only as the venue of a meeting or signing has no holders ----------------------
+
+
+@pytest.mark.parametrize(("text", "target", "speaker", "expected"), [
+    ("A new round of talks on North Korea's nuclear programme starts in Beijing.", "CHN", "", []),
+    ("India and Pakistan agreed in Qingdao, China, to extend a nuclear testing ban.", "CHN", "", []),
+    ("The treaty signed at Moscow on 5 August 1963 brought relief to mankind.", "RUS", "NER", []),
+    ("We welcome the Fourth World Conference on Women, held recently in Beijing.", "CHN", "FJI", []),
+    # named as an actor too, or the venue is the object of an act: candidates stay
+    ("Orban meets Putin in Moscow.", "RUS", "", ["HUN"]),
+    ("Leaders gathered in Beijing, and Japan criticised China.", "CHN", "", ["JPN"]),
+    ("Japan boycotted the Olympic Games in Beijing.", "CHN", "", ["JPN"]),
+    ("Ukraine struck targets in Moscow.", "RUS", "", ["UKR"]),
+    # an event in the country is not a venue: a speaker may take a position on it
+    ("The tragic events that took place in China deeply moved us.", "CHN", "ESP", ["ESP"]),
+])
+def test_target_named_only_as_a_venue_has_no_candidates(text, target, speaker, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target, speaker)] == expected
+
+
+def test_venue_rule_applies_when_predicting_only():
+    text = "India and Pakistan agreed in Qingdao, China, to extend a nuclear testing ban."
+    assert [r["candidate"] for r in candidate_rows(text, "CHN", for_training=True)] == ["IND", "PAK"]
+
