@@ -103,7 +103,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         the orientation of others ("pro-Russian separatists", "the pro-Beijing camp") or as the
         venue of a meeting or signing ("the treaty signed in Moscow", "talks start in Beijing")
         has no candidates: the sentence is about those others, or about what was agreed there,
-        not about a stance toward the target.
+        not about a stance toward the target. The victims of a passive of harm by the target
+        ("two Ukrainians are killed by Russian drones") are no candidates either (rule 6).
 
     Examples
     --------
@@ -126,7 +127,8 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     ruled_out = _claimed_parts(text, found, target) | _non_state_only(text, found)
     if not for_training:
         ruled_out |= _arena_only(text, found) | _place_only(text, found) | \
-            _listed_with(text, found, target) | _sports_teams(text, found)
+            _listed_with(text, found, target) | _sports_teams(text, found) | \
+            _harmed_by(text, found, target)
         if speaker:
             ruled_out |= _exhorted_only(text, found)
     seen: list[str] = []
@@ -331,6 +333,49 @@ def _listed_with(text: str, mentions: list[Mention], target: str) -> set[str]:
                 _LIST_OBJECT.search(text, max(0, run[0].start - 40), run[0].start):
             listed |= {id(m) for m in run}
     return _named_only_so(mentions, lambda m: id(m) in listed)
+
+
+#: A passive of harm whose agent is named next: "Two Ukrainians are killed by Russian drone
+#: attacks", "Georgian troops are forced to withdraw from Tskhinvali by the Russian army",
+#: "servicemen, who were detained by the Russian forces". Whoever comes before it in the clause is
+#: the victim (annotation rule 6).
+_HARMED_BY = re.compile(
+    r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|attacked|struck|"
+    r"hit|shelled|bombed|detained|arrested|captured|seized|forced|targeted|harassed|rammed|"
+    r"intercepted|expelled|threatened|accused|critici[sz]ed|condemned|sanctioned|banned|punished|"
+    r"downed|shot|abducted|kidnapped|jailed|sentenced|blocked|barred|summoned|warned|deported|"
+    r"raided|invaded|occupied|annexed|pushed|driven|ousted)\b[^.;:!?]{0,90}?\bby\s+(?:the\s+)?$")
+
+
+def _harmed_by(text: str, mentions: list[Mention], target: str) -> set[str]:
+    """Actors named, in the clause before it, as the victims of a passive of harm whose agent is
+    the target ("Four Philippine sailors are injured when water cannon is used by the Chinese
+    coast guard"): victims are not holders (rule 6). A possessive ("Japan's protest was
+    rejected by China") names the actor's own act, so it stays, and so does an actor that tells of
+    the harm ("Ukraine says its towns were shelled by Russia")."""
+    victims: set[int] = set()
+    for t in mentions:
+        if t.code != target:
+            continue
+        harm = _HARMED_BY.search(text, max(0, t.start - 200), t.start)
+        if harm is None:
+            continue
+        clause = max(text.rfind(c, 0, harm.start()) for c in ".;:!?") + 1
+        victims |= {id(m) for m in mentions
+                    if m.code != target and not m.possessive and clause <= m.start and
+                    m.end <= harm.start() and not _SAYS.search(text, m.end, harm.start()) and
+                    not _BY_BEFORE.search(text, max(0, m.start - 12), m.start)}
+    return _named_only_so(mentions, lambda m: id(m) in victims)
+
+
+#: An actor that is itself the agent of a passive ("a drone operated by Ukrainian military
+#: intelligence ... after being seized by Russian divers") is no victim.
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+#: A verb of saying between an actor and a passive of harm makes the actor the one who tells of
+#: it: "Ukraine says its towns were shelled by Russia" is Ukraine accusing Russia.
+_SAYS = re.compile(r"\b(?:says?|said|tells?|told|claims?|claimed|reports?|reported|accuses|accused|"
+                   r"warns?|warned|announces?|announced|confirms?|confirmed|insists?|insisted|"
+                   r"alleges?|alleged|complains?|complained|protests?|protested|that)\b")
 
 
 #: What names a place as the venue of a meeting or a signing: "the summit held recently in

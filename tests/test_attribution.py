@@ -514,3 +514,29 @@ def test_venue_rule_applies_when_predicting_only():
     text = "India and Pakistan agreed in Qingdao, China, to extend a nuclear testing ban."
     assert [r["candidate"] for r in candidate_rows(text, "CHN", for_training=True)] == ["IND", "PAK"]
 
+
+# --- the victims of a passive of harm whose agent is the target are not holders -------------------
+
+
+@pytest.mark.parametrize(("text", "target", "expected"), [
+    ("Two Ukrainians are killed by Russian drone and missile attacks on a port in Odesa Oblast.",
+     "RUS", []),
+    ("Four Philippine Coast Guard sailors are injured when water cannon is used by the Chinese "
+     "Coast Guard.", "CHN", []),
+    # the agent of the passive, a possessive act, a teller of the harm and a second mention stay
+    ("Russia was condemned by Japan.", "RUS", ["JPN"]),
+    ("Japan's protest was rejected by China.", "CHN", ["JPN"]),
+    ("Ukraine said its towns were shelled by Russia.", "RUS", ["UKR"]),
+    ("Japanese diplomats were expelled by Russia, and Tokyo vowed to respond.", "RUS", ["JPN"]),
+    ("A drone operated by Ukrainian intelligence exploded after being seized by Russian divers.",
+     "RUS", ["UKR"]),
+    # another sentence's actor is not in the clause
+    ("Japan condemned the attack; Ukrainian towns were shelled by Russia.", "RUS", ["JPN"]),
+])
+def test_victims_of_a_passive_of_harm_by_the_target_are_not_candidates(text, target, expected):
+    assert [r["candidate"] for r in candidate_rows(text, target)] == expected
+
+
+def test_victims_rule_applies_when_predicting_only():
+    text = "Two Ukrainians are killed by Russian drone attacks."
+    assert [r["candidate"] for r in candidate_rows(text, "RUS", for_training=True)] == ["UKR"]
