@@ -122,7 +122,7 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     found = list(mentions if mentions is not None else find_actors(text))
     if _named_in_documents_only(found, target):
         return []
-    if not for_training and target in _oriented_only(text, found) | _venue_only(text, found):
+    if not for_training and (_oriented_only(text, found, target) or _venue_only(text, found, target)):
         return []
     ruled_out = _claimed_parts(text, found, target) | _non_state_only(text, found)
     if not for_training:
@@ -354,6 +354,8 @@ def _harmed_by(text: str, mentions: list[Mention], target: str) -> set[str]:
     rejected by China") names the actor's own act, so it stays, and so does an actor that tells of
     the harm ("Ukraine says its towns were shelled by Russia")."""
     victims: set[int] = set()
+    if "by" not in text:
+        return victims
     for t in mentions:
         if t.code != target:
             continue
@@ -392,24 +394,32 @@ _VENUE_BEFORE = re.compile(
     r"\s+(?:in|at)\s+(?:[A-Z][\w'’.-]*,?\s+){0,3}$")
 
 
-def _venue_only(text: str, mentions: list[Mention]) -> set[str]:
-    """Codes named only as the venue of a meeting, signing or event ("the G20 summit held in
-    Hangzhou, China", "a new round of talks starts in Beijing"): a sentence that names China only
-    as the place where others met takes no stance toward it."""
-    return _named_only_so(mentions, lambda m: m.kind == "country" and not m.possessive and
-                          m.via in ("name", "capital") and
-                          bool(_VENUE_BEFORE.search(text, max(0, m.start - 90), m.start)))
+def _venue_only(text: str, mentions: list[Mention], target: str) -> bool:
+    """Whether ``target`` is named, but only as the venue of a meeting, signing or event ("the G20
+    summit held in Hangzhou, China", "a new round of talks starts in Beijing"): a sentence that
+    names China only as the place where others met takes no stance toward it."""
+    return _target_named_only_so(mentions, target, lambda m: (
+        m.kind == "country" and not m.possessive and m.via in ("name", "capital") and
+        bool(_VENUE_BEFORE.search(text, max(0, m.start - 90), m.start))))
 
 
 #: "pro-" before an actor's name makes it the orientation of somebody else.
 _PRO = re.compile(r"\bpro[-‐‑]$", re.IGNORECASE)
 
 
-def _oriented_only(text: str, mentions: list[Mention]) -> set[str]:
-    """Codes named only as an orientation ("pro-Russian separatists", "a pro-Moscow party", "the
-    pro-Beijing camp"): the actor itself does nothing there, and the people named so are not it
-    (annotation rules 3 and 8)."""
-    return _named_only_so(mentions, lambda m: bool(_PRO.search(text, max(0, m.start - 4), m.start)))
+def _oriented_only(text: str, mentions: list[Mention], target: str) -> bool:
+    """Whether ``target`` is named, but only as an orientation ("pro-Russian separatists", "a
+    pro-Moscow party", "the pro-Beijing camp"): the actor itself does nothing there, and the
+    people named so are not it (annotation rules 3 and 8)."""
+    return _target_named_only_so(mentions, target, lambda m: bool(
+        _PRO.search(text, max(0, m.start - 4), m.start)))
+
+
+def _target_named_only_so(mentions: list[Mention], target: str, so: Callable[[Mention], bool]
+                          ) -> bool:
+    """Whether ``target`` is named and all its mentions are ``so`` (the others are not looked at)."""
+    named = [m for m in mentions if m.code == target]
+    return bool(named) and all(so(m) for m in named)
 
 
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:
