@@ -487,3 +487,33 @@ def test_switching_recognition_from_taiwan_opposes_it(default_model):
     by_target = dict(zip(rows["target"], rows["stance"]))
     assert set(rows["holder"]) == {"DMA"}
     assert by_target == {"TWN": "oppose", "CHN": "support"}
+
+
+#: Short direct lines, none of them in the corpus. Regression: the classifier, trained on sentences
+#: of 21 words on average, read "Japan condemned Russia." and "Japan criticised China." as support
+#: (corpus batch 15 added short lines).
+SHORT_LINES = [
+    ("Japan condemned Russia.", "JPN", "RUS", "oppose"),
+    ("Britain condemned China.", "GBR", "CHN", "oppose"),
+    ("Japan criticised China.", "JPN", "CHN", "oppose"),
+    ("Japan condemns Russia.", "JPN", "RUS", "oppose"),
+    ("The United States sanctioned Russia.", "USA", "RUS", "oppose"),
+    ("Poland expelled Russian diplomats.", "POL", "RUS", "oppose"),
+    ("Japan protested to China.", "JPN", "CHN", "oppose"),
+    ("Canada accused China of interference.", "CAN", "CHN", "oppose"),
+    ("Germany praised China.", "DEU", "CHN", "support"),
+    ("India signed a deal with Russia.", "IND", "RUS", "support"),
+    ("Japan welcomed Taiwan's bid.", "JPN", "TWN", "support"),
+    ("Japan met China.", "JPN", "CHN", "neutral"),
+]
+
+
+def test_short_direct_lines(default_model):
+    rows = analyze([text for text, *_ in SHORT_LINES], model=default_model)
+    got = {(r.doc_id, r.holder, r.target): r.stance for r in rows.itertuples()}
+    results = [got.get((i, holder, target)) == stance
+               for i, (_, holder, target, stance) in enumerate(SHORT_LINES)]
+    assert sum(results) >= len(SHORT_LINES) - 1, [s for s, ok in zip(SHORT_LINES, results) if not ok]
+    # no direct condemnation comes out as support
+    assert all(got.get((i, h, t)) != "support"
+               for i, (_, h, t, stance) in enumerate(SHORT_LINES) if stance == "oppose")
