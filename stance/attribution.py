@@ -425,7 +425,7 @@ def _target_named_only_so(mentions: list[Mention], target: str, so: Callable[[Me
 def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:
     """Whether ``target`` is named, but only in the name of a document or conference ("the
     Beijing Declaration and Platform for Action"): the sentence then has no holder toward it."""
-    return target in _named_only_so(mentions, lambda m: m.via == "document")
+    return _target_named_only_so(mentions, target, lambda m: m.via == "document")
 
 
 def _claimed_parts(text: str, mentions: list[Mention], target: str) -> set[str]:
