@@ -630,8 +630,13 @@ class CueFeatures(_RowTransformer):
 
     For conflict and cooperation cues: all occurrences, negated occurrences (a negation cue within
     ``negation_scope`` words before), and occurrences within ``window`` words of the target. For
-    neutral, reporting and negation cues: all occurrences and those near the target. Counts are
-    capped at ``cap``.
+    neutral, reporting and negation cues: all occurrences and those near the target. Conflict and
+    cooperation cues are also counted by who acts and on whom: ``conflict_by_holder`` and the like
+    by the actor named nearest before the cue (its agent: holder, target, another actor or none;
+    third parties listed with the holder count as the holder), and ``conflict_other_on_target``
+    and the like by agent and patient (the actor named within six words after the cue), so that
+    in "xholder fears xactor could blockade xtarget" the blockade is a third party's act on the
+    target, not the holder's. Counts are capped at ``cap``.
 
     Parameters
     ----------
@@ -680,6 +685,7 @@ class CueFeatures(_RowTransformer):
         cue_words = {c: [_word_index(starts, m.start()) for m in patterns[c].finditer(view)]
                      for c in CUE_CATEGORIES}
         neg_idx = cue_words["negation"]
+        roles = _cue_roles(view, words, cue_words)
         feats: list[float] = []
         for category in CUE_CATEGORIES:
             total = negated = near = 0
@@ -695,7 +701,7 @@ class CueFeatures(_RowTransformer):
             else:
                 feats += [total, near]
         feats += self._governing(target_idx, neg_idx, cue_words)
-        feats += _cue_agents(view, words, cue_words)
+        feats += _cue_agents(roles)
         return feats
 
     def _governing(self, target_idx: list[int], neg_idx: list[int],
@@ -727,19 +733,27 @@ class CueFeatures(_RowTransformer):
             names += [category, f"{category}_near"] if category not in ("conflict", "cooperation") \
                 else [category, f"{category}_negated", f"{category}_near"]
         return [*names, "governed_by_conflict", "governed_by_cooperation", "governed_by_neutral",
-                *[f"{c}_by_{a}" for c in ("conflict", "cooperation") for a in _AGENTS]]
+                *[f"{c}_by_{a}" for c in ("conflict", "cooperation") for a in _AGENTS],
+                *[f"{c}_{a}_on_{p}" for c in ("conflict", "cooperation") for a, p in _ACTS]]
 
 
 _AGENTS = ("holder", "target", "other", "none")
+#: (agent, patient) pairs of a cue counted on their own: who acts on whom.
+_ACTS = (("holder", "target"), ("other", "target"), ("target", "holder"), ("target", "other"),
+         ("holder", "other"))
 
 
-def _cue_agents(view: str, words: list[tuple[int, int]], cue_words: dict[str, list[int]]
-                ) -> list[float]:
-    """Conflict and cooperation cues counted by the actor named nearest before each of them.
+def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, list[int]],
+               reach: int = 6) -> dict[str, list[tuple[str, str]]]:
+    """The agent and the patient of every conflict and cooperation cue.
 
-    That actor stands in for the cue's agent: in "xholder condemned xactor's attack on xtarget" the
-    condemnation is the holder's and the attack a third party's, so the target is the victim, not
-    the holder's adversary. Counts per category and agent (holder, target, other actor, none).
+    The agent stands in for who acts: the actor named nearest before the cue, where a third party
+    listed together with the holder ("France, Italy and xholder expelled ...") counts as the holder.
+    The patient is the actor named next after the cue, within ``reach`` words and the same clause
+    ("none" otherwise):
+    in "xholder fears that xactor could blockade xtarget" the blockade is a third party's act on the
+    target, so the target is its victim, not the holder's adversary. Roles are "holder",
+    "target", "other" or "none".
     """
     actors: list[tuple[int, str]] = []
     for i, (s, e) in enumerate(words):
@@ -750,17 +764,83 @@ def _cue_agents(view: str, words: list[tuple[int, int]], cue_words: dict[str, li
             actors.append((i, "holder"))
         elif OTHER in w:
             actors.append((i, "other"))
-    out = []
+    actors = _coordinated_with_holder(view, words, actors)
+    # a clause boundary ends the search for a patient: in "xholder and xactor sign deals amid
+    # concern over xtarget" the deals are not made with the target
+    bounds = [i for i, (s, e) in enumerate(words)
+              if view[s:e].lower().strip("\"'()") in _CLAUSE_BOUNDARIES or view[e - 1] in ";:"]
+    # an actor after "from" is where the act comes from or turns away from, not what it is done
+    # to: "switches recognition from xtarget to xactor"
+    lower = [view[s:e].lower() for s, e in words]
+    sources = {i for i, _ in actors
+               if lower[max(i - 1, 0):i] == ["from"] or lower[max(i - 2, 0):i] == ["from", "the"]}
+    roles: dict[str, list[tuple[str, str]]] = {}
     for category in ("conflict", "cooperation"):
-        counts = dict.fromkeys(_AGENTS, 0.0)
+        roles[category] = []
         for k in cue_words[category]:
-            agent = "none"
+            agent = patient = "none"
             for i, kind in actors:
                 if i >= k:
+                    if i in sources:
+                        continue
+                    if i - k <= reach and not any(k < b < i for b in bounds):
+                        patient = kind
                     break
                 agent = kind
-            counts[agent] += 1
-        out += [counts[a] for a in _AGENTS]
+            roles[category].append((agent, patient))
+    return roles
+
+
+#: Words that open a new clause, which a cue's patient is not looked for beyond.
+_CLAUSE_BOUNDARIES = frozenset({"amid", "after", "before", "while", "as", "because", "since",
+                                "despite", "when", "where", "which", "who", "whose", "but",
+                                "although", "though", "whereas", "-", "--", "–", "—"})
+
+
+def _cue_agents(roles: dict[str, list[tuple[str, str]]]) -> list[float]:
+    """Conflict and cooperation cues counted per agent, then per (agent, patient) pair in _ACTS.
+
+    In "xholder condemned xactor's attack on xtarget" the condemnation is the holder's and the
+    attack a third party's.
+    """
+    out: list[float] = []
+    acts: list[float] = []
+    for category in ("conflict", "cooperation"):
+        agents = [a for a, _ in roles[category]]
+        out += [float(agents.count(a)) for a in _AGENTS]
+        acts += [float(roles[category].count(pair)) for pair in _ACTS]
+    return out + acts
+
+
+#: Words that may stand between two actors of one coordinated list: "xholder, xactor and xactor".
+_COORDINATION = frozenset({",", "and", "&", "the", "both", "as", "well", "together", "with"})
+_GAP_TOKEN = re.compile(r"[,&]|[^\s,&]+")
+
+
+def _coordinated_with_holder(view: str, words: list[tuple[int, int]],
+                             actors: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Count third parties listed together with the holder as the holder.
+
+    In "France, Italy and xholder announced expulsions of xtarget diplomats" the expulsions are the
+    holder's, though the actor named nearest before them is another country of the list.
+    """
+    groups: list[list[int]] = []
+    for j, (i, _) in enumerate(actors):
+        if j and i - actors[j - 1][0] <= 4:
+            # the text from the previous actor's marker to this one, without the marker itself
+            # (a comma may be glued to it: "xholder, xactor and xactor")
+            gap = _GAP_TOKEN.findall(view[words[actors[j - 1][0]][0]:words[i][0]])[1:]
+            if all(g in _COORDINATION for g in gap) and ("and" in gap or "," in gap
+                                                          or "&" in gap):
+                groups[-1].append(j)
+                continue
+        groups.append([j])
+    out = list(actors)
+    for group in groups:
+        if len(group) > 1 and any(actors[j][1] == "holder" for j in group):
+            for j in group:
+                if actors[j][1] == "other":
+                    out[j] = (actors[j][0], "holder")
     return out
 
 

@@ -355,6 +355,41 @@ def test_cue_agents_count_the_speaker_as_holder():
     assert f["conflict_by_holder"] == f["conflict"] == 2
 
 
+def test_cue_patients_tell_who_is_acted_on():
+    # the fear is Japan's and about China; the blockade is China's act on Taiwan, the victim
+    toward_victim = _cues("Japan fears that China could blockade Taiwan.", "JPN", "TWN")
+    assert toward_victim["conflict_holder_on_other"] == 1
+    assert toward_victim["conflict_other_on_target"] == 1
+    assert toward_victim["conflict_holder_on_target"] == 0
+    toward_aggressor = _cues("Japan fears that China could blockade Taiwan.", "JPN", "CHN")
+    assert toward_aggressor["conflict_holder_on_target"] == 1
+    assert toward_aggressor["conflict_target_on_other"] == 1
+    assert toward_aggressor["conflict_other_on_target"] == 0
+
+
+def test_cue_patient_is_only_an_actor_close_after_the_cue():
+    f = _cues("Japan condemned the decision on Monday, officials said at a long and crowded "
+              "briefing in the capital about Russia.", "JPN", "RUS")
+    assert f["conflict_by_holder"] == 1 and f["conflict_holder_on_target"] == 0
+
+
+def test_blockade_is_not_a_cooperation_cue():
+    # regression: "block*" matched "blockade", so a blockade counted as cooperation too
+    f = _cues("Japan fears that China could blockade Taiwan.", "JPN", "TWN")
+    assert f["cooperation"] == 0 and f["conflict"] == 2
+    blocked = _cues("Hungary blocked the sanctions on Russia.", "HUN", "RUS")
+    assert blocked["cooperation"] >= 1
+
+
+def test_third_parties_listed_with_the_holder_act_as_the_holder():
+    # the expulsions are Spain's too, though Italy is named nearest before them
+    listed = _cues("Spain, France and Italy expelled Russian diplomats.", "ESP", "RUS")
+    assert listed["conflict_by_holder"] == 1 and listed["conflict_by_other"] == 0
+    # a third party in another clause is not part of the holder's list
+    apart = _cues("Spain expelled Russian diplomats after Italy protested.", "ESP", "RUS")
+    assert apart["conflict_by_holder"] == 1 and apart["conflict_by_other"] == 1
+
+
 def _structure(text: str, holder: str, target: str) -> dict:
     X = pd.DataFrame({"text": [text], "holder": [holder], "target": [target]})
     return _features("StructuralFeatures", StructuralFeatures(), X)
@@ -617,3 +652,19 @@ def test_fast_tfidf_is_a_clonable_estimator_and_pickles_without_its_cache(tmp_pa
     loaded = joblib.load(tmp_path / "v.joblib")
     assert "_word_ngrams" not in loaded.__dict__
     assert _identical(loaded.transform(["ab ef"]), fast.transform(["ab ef"]))
+
+
+def test_cue_patient_stops_at_a_clause_boundary():
+    # the deals are made between the holder and a partner, not with the target named after "amid"
+    f = _cues("Britain and Japan sign defense deals amid growing concern over China.", "GBR", "CHN")
+    assert f["cooperation_holder_on_target"] == 0 and f["conflict_holder_on_target"] == 1
+
+
+def test_cue_patient_is_not_the_actor_an_act_turns_away_from():
+    # regression: "recognition from the xtarget" made Taiwan the patient of the recognition
+    text = ("Dominica switches diplomatic recognition from the Republic of China to the "
+            "People's Republic of China.")
+    away = _cues(text, "DMA", "TWN")
+    assert away["cooperation_holder_on_target"] == 0 and away["cooperation_holder_on_other"] == 1
+    toward = _cues(text, "DMA", "CHN")
+    assert toward["cooperation_holder_on_target"] == 1
