@@ -748,16 +748,15 @@ def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, lis
     """The agent and the patient of every conflict and cooperation cue.
 
     The agent stands in for who acts: the actor named nearest before the cue, where a third party
-    listed together with the holder ("France, Italy and xholder expelled ...") counts as the holder.
-    The patient is the actor named next after the cue, within ``reach`` words and the same clause
-    ("none" otherwise):
-    in "xholder fears that xactor could blockade xtarget" the blockade is a third party's act on the
-    target, so the target is its victim, not the holder's adversary. Roles are "holder",
-    "target", "other" or "none".
+    listed together with the holder ("xholder, xactor and xactor expelled ...") counts as the
+    holder. The patient is the actor named next after the cue, within ``reach`` words and the same
+    clause ("none" otherwise): in "xholder fears that xactor could blockade xtarget" the blockade
+    is a third party's act on the target, so the target is its victim, not the holder's adversary.
+    Roles are "holder", "target", "other" or "none".
     """
+    tokens = [view[s:e].lower() for s, e in words]
     actors: list[tuple[int, str]] = []
-    for i, (s, e) in enumerate(words):
-        w = view[s:e]
+    for i, w in enumerate(tokens):
         if TARGET in w:
             actors.append((i, "target"))
         elif HOLDER in w or w.startswith(HOLDER_UNNAMED):
@@ -767,13 +766,12 @@ def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, lis
     actors = _coordinated_with_holder(view, words, actors)
     # a clause boundary ends the search for a patient: in "xholder and xactor sign deals amid
     # concern over xtarget" the deals are not made with the target
-    bounds = [i for i, (s, e) in enumerate(words)
-              if view[s:e].lower().strip("\"'()") in _CLAUSE_BOUNDARIES or view[e - 1] in ";:"]
+    bounds = [i for i, w in enumerate(tokens)
+              if w.strip("\"'()") in _CLAUSE_BOUNDARIES or w[-1] in ";:"]
     # an actor after "from" is where the act comes from or turns away from, not what it is done
     # to: "switches recognition from xtarget to xactor"
-    lower = [view[s:e].lower() for s, e in words]
     sources = {i for i, _ in actors
-               if lower[max(i - 1, 0):i] == ["from"] or lower[max(i - 2, 0):i] == ["from", "the"]}
+               if tokens[max(i - 1, 0):i] == ["from"] or tokens[max(i - 2, 0):i] == ["from", "the"]}
     roles: dict[str, list[tuple[str, str]]] = {}
     for category in ("conflict", "cooperation"):
         roles[category] = []
@@ -821,8 +819,8 @@ def _coordinated_with_holder(view: str, words: list[tuple[int, int]],
                              actors: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """Count third parties listed together with the holder as the holder.
 
-    In "France, Italy and xholder announced expulsions of xtarget diplomats" the expulsions are the
-    holder's, though the actor named nearest before them is another country of the list.
+    In "xholder, xactor and xactor announced expulsions of xtarget diplomats" the expulsions are
+    the holder's, though the actor named nearest before them is another country of the list.
     """
     groups: list[list[int]] = []
     for j, (i, _) in enumerate(actors):
