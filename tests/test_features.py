@@ -20,6 +20,7 @@ from stance.features import (
     _fast_words,
     _window,
     as_rows,
+    load_cues,
     sentiment,
 )
 
@@ -379,6 +380,40 @@ def test_blockade_is_not_a_cooperation_cue():
     assert f["cooperation"] == 0 and f["conflict"] == 2
     blocked = _cues("Hungary blocked the sanctions on Russia.", "HUN", "RUS")
     assert blocked["cooperation"] >= 1
+
+
+# regression: prefix cues matched unrelated words ("sever*" matched "several", "accord*" matched
+# "according", "invest*" matched "investigation", "host*" matched "hostage" and "hostile")
+NOT_CUES = ["several", "severe", "according", "committee", "hostage", "hostel", "counterpart",
+            "counterterrorism", "opposition leader", "significant", "signal", "signature",
+            "respectively", "respective", "assistant", "protectionism", "objective", "determined",
+            "protesters", "fighter jets", "critical minerals", "wages"]
+
+
+@pytest.mark.parametrize("phrase", NOT_CUES)
+def test_unrelated_words_are_no_conflict_or_cooperation_cues(phrase):
+    cues = load_cues()
+    assert not cues["conflict"].search(phrase) and not cues["cooperation"].search(phrase)
+
+
+@pytest.mark.parametrize("phrase, category", [
+    ("severed ties", "conflict"), ("countermeasures", "conflict"), ("deterrence", "conflict"),
+    ("relations deteriorated", "conflict"), ("objected", "conflict"), ("opposes", "conflict"),
+    ("opposition to the plan", "conflict"), ("lodged a protest", "conflict"),
+    ("fought", "conflict"), ("airstrikes", "conflict"), ("a lawsuit", "conflict"),
+    ("critical of Beijing", "conflict"), ("investigation", "conflict"),
+    ("the accord", "cooperation"), ("assistance", "cooperation"), ("signed", "cooperation"),
+    ("investment", "cooperation"), ("hosting", "cooperation"), ("respects", "cooperation"),
+    ("protection", "cooperation"), ("commitment", "cooperation"), ("imports", "cooperation"),
+    ("defended", "cooperation"),
+])
+def test_cue_words_still_match(phrase, category):
+    assert load_cues()[category].search(phrase)
+
+
+def test_several_and_according_do_not_make_a_sentence_hostile():
+    f = _cues("According to officials, several ministers met Russia's envoy.", "JPN", "RUS")
+    assert f["conflict"] == 0 and f["cooperation"] == 0
 
 
 def test_third_parties_listed_with_the_holder_act_as_the_holder():
