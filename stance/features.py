@@ -636,7 +636,11 @@ class CueFeatures(_RowTransformer):
     third parties listed with the holder count as the holder), and ``conflict_other_on_target``
     and the like by agent and patient (the actor named within six words after the cue), so that
     in "xholder fears xactor could blockade xtarget" the blockade is a third party's act on the
-    target, not the holder's. Counts are capped at ``cap``.
+    target, not the holder's. ``conflict_holder_on_aggressor`` is 1 when the holder's conflict
+    cues are aimed at a third party that itself acts against the target and none at the target
+    ("xholder is concerned by xactor's drills around xtarget"): the holder takes the victim's
+    side, whatever the count of conflict words says. "Against" before an actor ("plans against
+    xtarget") is a conflict cue rather than a negation. Counts are capped at ``cap``.
 
     Parameters
     ----------
@@ -684,6 +688,7 @@ class CueFeatures(_RowTransformer):
         # the word index of every cue, per category, found once and shared by all the features
         cue_words = {c: [_word_index(starts, m.start()) for m in patterns[c].finditer(view)]
                      for c in CUE_CATEGORIES}
+        _against_actor(view, words, cue_words)
         neg_idx = cue_words["negation"]
         roles = _cue_roles(view, words, cue_words)
         feats: list[float] = []
@@ -734,7 +739,8 @@ class CueFeatures(_RowTransformer):
                 else [category, f"{category}_negated", f"{category}_near"]
         return [*names, "governed_by_conflict", "governed_by_cooperation", "governed_by_neutral",
                 *[f"{c}_by_{a}" for c in ("conflict", "cooperation") for a in _AGENTS],
-                *[f"{c}_{a}_on_{p}" for c in ("conflict", "cooperation") for a, p in _ACTS]]
+                *[f"{c}_{a}_on_{p}" for c in ("conflict", "cooperation") for a, p in _ACTS],
+                "conflict_holder_on_aggressor"]
 
 
 _AGENTS = ("holder", "target", "other", "none")
@@ -775,8 +781,12 @@ def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, lis
     roles: dict[str, list[tuple[str, str]]] = {}
     for category in ("conflict", "cooperation"):
         roles[category] = []
+        # the acts whose agent is in the cue's own clause: in "xholder supplies missiles to xactor
+        # amid tensions with xtarget" the tensions are not the nearest actor's act
+        roles[f"{category}_in_clause"] = []
         for k in cue_words[category]:
             agent = patient = "none"
+            agent_at = -1
             for i, kind in actors:
                 if i >= k:
                     if i in sources:
@@ -784,9 +794,35 @@ def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, lis
                     if i - k <= reach and not any(k < b < i for b in bounds):
                         patient = kind
                     break
-                agent = kind
+                agent, agent_at = kind, i
             roles[category].append((agent, patient))
+            if agent_at >= 0 and not any(agent_at < b < k for b in bounds):
+                roles[f"{category}_in_clause"].append((agent, patient))
     return roles
+
+
+def _against_actor(view: str, words: list[tuple[int, int]], cue_words: dict[str, list[int]],
+                   scope: int = 3) -> None:
+    """Read "against" before an actor as a conflict cue, not a negation (in place).
+
+    "Against" negates what follows it when that is a measure ("voted against sanctions"), but
+    before an actor it names who the act is aimed at: "plans against xtarget", "a lawsuit against
+    xtarget". It then counts as a conflict cue, with the actor before it as its agent, unless a
+    conflict cue within ``scope`` words before already is the act ("sanctions against xtarget"),
+    where it stays as it was.
+    """
+    tokens = [view[s:e].lower() for s, e in words]
+    conflict = cue_words["conflict"]
+    for j in list(cue_words["negation"]):
+        if tokens[j] != "against":
+            continue
+        nxt = j + 2 if j + 2 < len(tokens) and tokens[j + 1] == "the" else j + 1
+        if nxt >= len(tokens) or not any(p in tokens[nxt] for p in (TARGET, HOLDER, OTHER)):
+            continue
+        if not any(0 < j - k <= scope for k in conflict):
+            cue_words["negation"].remove(j)
+            conflict.append(j)
+    conflict.sort()
 
 
 #: Words that open a new clause, which a cue's patient is not looked for beyond.
@@ -807,7 +843,14 @@ def _cue_agents(roles: dict[str, list[tuple[str, str]]]) -> list[float]:
         agents = [a for a, _ in roles[category]]
         out += [float(agents.count(a)) for a in _AGENTS]
         acts += [float(roles[category].count(pair)) for pair in _ACTS]
-    return out + acts
+    conflict = set(roles["conflict"])
+    # the holder's conflict is aimed at a third party, a third party acts against the target in
+    # its own clause, and the holder aims none at the target: "xholder is concerned by xactor's
+    # drills around xtarget"
+    against_aggressor = float(("holder", "other") in conflict
+                              and ("other", "target") in roles["conflict_in_clause"]
+                              and ("holder", "target") not in conflict)
+    return [*out, *acts, against_aggressor]
 
 
 #: Words that may stand between two actors of one coordinated list: "xholder, xactor and xactor".

@@ -467,6 +467,9 @@ def test_seed_article_no_opposition_to_the_threatened_party(seed_rows):
     toward_taiwan = prof[prof["holder"].isin(["GBR", "JPN"]) & (prof["target"] == "TWN")]
     for row in toward_taiwan.itertuples():
         assert row.n_oppose * 2 <= row.n, f"{row.holder} -> TWN has an oppose majority"
+        # nor a score that reads as leaning against Taiwan (a regression: -0.33 with a neutral
+        # label, until the holder's conflict aimed at Taiwan's aggressor became a feature)
+        assert row.score > -0.2, f"{row.holder} -> TWN scores {row.score:.2f}"
 
 
 def test_seed_article_concern_about_china_and_north_korea_is_japans(seed_rows):

@@ -368,6 +368,42 @@ def test_cue_patients_tell_who_is_acted_on():
     assert toward_aggressor["conflict_other_on_target"] == 0
 
 
+def test_cue_holder_against_the_aggressor_of_the_target():
+    # regression (seed article): Japan's concern about China's threat to Taiwan read as Japan
+    # leaning against Taiwan, because every conflict word of the sentence pushed toward oppose
+    toward_victim = _cues("Japan is concerned by China's drills around Taiwan.", "JPN", "TWN")
+    assert toward_victim["conflict_holder_on_aggressor"] == 1
+    # toward the aggressor the concern is the holder's act on the target
+    toward_aggressor = _cues("Japan is concerned by China's drills around Taiwan.", "JPN", "CHN")
+    assert toward_aggressor["conflict_holder_on_aggressor"] == 0
+    # the holder also acts on the target: not only the victim's side
+    both = _cues("Japan warned Taiwan, and Japan condemned China's drills around Taiwan.", "JPN",
+                 "TWN")
+    assert both["conflict_holder_on_aggressor"] == 0
+    # no third party acts on the target
+    alone = _cues("Japan is concerned by China's drills.", "JPN", "TWN")
+    assert alone["conflict_holder_on_aggressor"] == 0
+    # the tensions are not Ukraine's act on Russia, though Ukraine is named nearest before them
+    # (real news: this read as Britain siding with Russia)
+    apart = _cues("Britain supplies missiles to Ukraine amid tensions with Russia.", "GBR", "RUS")
+    assert apart["conflict_holder_on_other"] == 1 and apart["conflict_other_on_target"] == 1
+    assert apart["conflict_holder_on_aggressor"] == 0
+
+
+@pytest.mark.parametrize(("text", "conflict", "negation"), [
+    # "against" before an actor names whom an act is aimed at: a conflict cue of its own
+    ("Japan said China's plans against Taiwan were known.", 1, 0),
+    ("Ukraine filed a case against the Russian Federation.", 1, 0),
+    # after a conflict cue it is only that cue's preposition: counted once, as before
+    ("Japan imposed sanctions against Russia.", 1, 1),
+    # before a measure it still negates it
+    ("Hungary voted against sanctions on Russia.", 1, 1),
+])
+def test_cue_against_an_actor_is_conflict_not_negation(text, conflict, negation):
+    f = _cues(text, "JPN", "RUS" if "Russia" in text else "TWN")
+    assert f["conflict"] == conflict and f["negation"] == negation
+
+
 def test_cue_patient_is_only_an_actor_close_after_the_cue():
     f = _cues("Japan condemned the decision on Monday, officials said at a long and crowded "
               "briefing in the capital about Russia.", "JPN", "RUS")
