@@ -688,9 +688,11 @@ class CueFeatures(_RowTransformer):
         # the word index of every cue, per category, found once and shared by all the features
         cue_words = {c: [_word_index(starts, m.start()) for m in patterns[c].finditer(view)]
                      for c in CUE_CATEGORIES}
-        _against_actor(view, words, cue_words)
+        tokens = [view[s:e].lower() for s, e in words]
+        actors = _actor_marks(tokens)
+        _against_actor(tokens, actors, cue_words)
         neg_idx = cue_words["negation"]
-        roles = _cue_roles(view, words, cue_words)
+        roles = _cue_roles(view, words, tokens, actors, cue_words)
         feats: list[float] = []
         for category in CUE_CATEGORIES:
             total = negated = near = 0
@@ -749,18 +751,8 @@ _ACTS = (("holder", "target"), ("other", "target"), ("target", "holder"), ("targ
          ("holder", "other"))
 
 
-def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, list[int]],
-               reach: int = 6) -> dict[str, list[tuple[str, str]]]:
-    """The agent and the patient of every conflict and cooperation cue.
-
-    The agent stands in for who acts: the actor named nearest before the cue, where a third party
-    listed together with the holder ("xholder, xactor and xactor expelled ...") counts as the
-    holder. The patient is the actor named next after the cue, within ``reach`` words and the same
-    clause ("none" otherwise): in "xholder fears that xactor could blockade xtarget" the blockade
-    is a third party's act on the target, so the target is its victim, not the holder's adversary.
-    Roles are "holder", "target", "other" or "none".
-    """
-    tokens = [view[s:e].lower() for s, e in words]
+def _actor_marks(tokens: list[str]) -> list[tuple[int, str]]:
+    """The word index and kind ("target", "holder" or "other") of every actor placeholder."""
     actors: list[tuple[int, str]] = []
     for i, w in enumerate(tokens):
         if TARGET in w:
@@ -769,6 +761,23 @@ def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, lis
             actors.append((i, "holder"))
         elif OTHER in w:
             actors.append((i, "other"))
+    return actors
+
+
+def _cue_roles(view: str, words: list[tuple[int, int]], tokens: list[str],
+               actors: list[tuple[int, str]], cue_words: dict[str, list[int]], reach: int = 6
+               ) -> dict[str, list[tuple[str, str]]]:
+    """The agent and the patient of every conflict and cooperation cue.
+
+    The agent stands in for who acts: the actor named nearest before the cue, where a third party
+    listed together with the holder ("xholder, xactor and xactor expelled ...") counts as the
+    holder. The patient is the actor named next after the cue, within ``reach`` words and the same
+    clause ("none" otherwise): in "xholder fears that xactor could blockade xtarget" the blockade
+    is a third party's act on the target, so the target is its victim, not the holder's adversary.
+    Roles are "holder", "target", "other" or "none". ``tokens`` are the lowercased words and
+    ``actors`` their placeholders (:func:`_actor_marks`). Under ``"conflict_in_clause"`` are the
+    conflict cues whose agent is named in the cue's own clause.
+    """
     actors = _coordinated_with_holder(view, words, actors)
     # a clause boundary ends the search for a patient: in "xholder and xactor sign deals amid
     # concern over xtarget" the deals are not made with the target
@@ -778,12 +787,11 @@ def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, lis
     # to: "switches recognition from xtarget to xactor"
     sources = {i for i, _ in actors
                if tokens[max(i - 1, 0):i] == ["from"] or tokens[max(i - 2, 0):i] == ["from", "the"]}
-    roles: dict[str, list[tuple[str, str]]] = {}
+    # the conflict acts whose agent is in the cue's own clause: in "xholder supplies missiles to
+    # xactor amid tensions with xtarget" the tensions are not the nearest actor's act
+    roles: dict[str, list[tuple[str, str]]] = {"conflict_in_clause": []}
     for category in ("conflict", "cooperation"):
         roles[category] = []
-        # the acts whose agent is in the cue's own clause: in "xholder supplies missiles to xactor
-        # amid tensions with xtarget" the tensions are not the nearest actor's act
-        roles[f"{category}_in_clause"] = []
         for k in cue_words[category]:
             agent = patient = "none"
             agent_at = -1
@@ -796,28 +804,29 @@ def _cue_roles(view: str, words: list[tuple[int, int]], cue_words: dict[str, lis
                     break
                 agent, agent_at = kind, i
             roles[category].append((agent, patient))
-            if agent_at >= 0 and not any(agent_at < b < k for b in bounds):
-                roles[f"{category}_in_clause"].append((agent, patient))
+            if (category == "conflict" and agent_at >= 0
+                    and not any(agent_at < b < k for b in bounds)):
+                roles["conflict_in_clause"].append((agent, patient))
     return roles
 
 
-def _against_actor(view: str, words: list[tuple[int, int]], cue_words: dict[str, list[int]],
-                   scope: int = 3) -> None:
+def _against_actor(tokens: list[str], actors: list[tuple[int, str]],
+                   cue_words: dict[str, list[int]], scope: int = 3) -> None:
     """Read "against" before an actor as a conflict cue, not a negation (in place).
 
     "Against" negates what follows it when that is a measure ("voted against sanctions"), but
     before an actor it names who the act is aimed at: "plans against xtarget", "a lawsuit against
     xtarget". It then counts as a conflict cue, with the actor before it as its agent, unless a
     conflict cue within ``scope`` words before already is the act ("sanctions against xtarget"),
-    where it stays as it was.
+    where it stays as it was. ``tokens`` and ``actors`` are as in :func:`_cue_roles`.
     """
-    tokens = [view[s:e].lower() for s, e in words]
+    marked = {i for i, _ in actors}
     conflict = cue_words["conflict"]
     for j in list(cue_words["negation"]):
         if tokens[j] != "against":
             continue
         nxt = j + 2 if j + 2 < len(tokens) and tokens[j + 1] == "the" else j + 1
-        if nxt >= len(tokens) or not any(p in tokens[nxt] for p in (TARGET, HOLDER, OTHER)):
+        if nxt not in marked:
             continue
         if not any(0 < j - k <= scope for k in conflict):
             cue_words["negation"].remove(j)
