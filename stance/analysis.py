@@ -22,8 +22,9 @@ import pandas as pd
 
 from ._checks import check_text
 from .actors import Gazetteer, speaker_code
-from .features import _is_missing, _window, sentiment
 from .references import LOOKBACK, resolve_pair_reference
+from .rows import _is_missing
+from .sentiment import _window, sentiment
 from .text import split_sentences
 
 __all__ = ["ROW_COLUMNS", "analyze", "analyze_files", "analyze_frame"]

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .features import as_rows
 from .io import write_table
+from .rows import as_rows
 
 __all__ = ["sample_for_annotation"]
 

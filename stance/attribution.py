@@ -520,7 +520,7 @@ def _acted_on(text: str, target_mentions: list[Mention], others: list[Mention], 
     "take ... by force" -- Taiwan is the threatened party. Only the nearest actor counts, so that a
     conflict word elsewhere in the sentence does not make every target a victim.
     """
-    from .features import load_cues
+    from .cues import load_cues
 
     conflict = load_cues()["conflict"]
     low = text.lower()

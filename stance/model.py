@@ -2,7 +2,7 @@
 
 The design follows the SemEval-2016 stance task's lesson: a linear model over word and character
 n-grams is hard to beat, and lexicon scores help most as features of a learned model. Here the
-n-grams are taken from a *target-aware view* of the sentence (see :class:`stance.features.TargetView`)
+n-grams are taken from a *target-aware view* of the sentence (see :class:`stance.views.TargetView`)
 so that the model is target-agnostic, and TextBlob sentiment, a geopolitical cue lexicon with
 negation scope and structural cues are added as features. Probabilities are calibrated
 (:class:`sklearn.calibration.CalibratedClassifierCV`).
@@ -41,15 +41,12 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ._version import __version__
-from .features import (
-    CueFeatures,
-    FastTfidfVectorizer,
-    SentimentFeatures,
-    StructuralFeatures,
-    TargetView,
-    as_rows,
-    sentiment,
-)
+from .cues import CueFeatures
+from .rows import as_rows
+from .sentiment import SentimentFeatures, sentiment
+from .structure import StructuralFeatures
+from .tfidf import FastTfidfVectorizer
+from .views import TargetView
 
 __all__ = [
     "LABELS",
@@ -98,7 +95,7 @@ def build_pipeline(
         Minimum document frequency of an n-gram.
     relation_ngrams : tuple of int or None, default (1, 3)
         N-gram range of a third TF-IDF over the relation view (the words from holder to target,
-        see :func:`stance.features.relation_text`); None leaves it out.
+        see :func:`stance.views.relation_text`); None leaves it out.
     window : int, default 6
         Words on each side of the target for the window sentiment and cue features.
     class_weight : "balanced" or None
@@ -690,7 +687,8 @@ def cache_dir() -> Path:
 #: Files whose content decides what the default model is: the code that builds its features and
 #: the data it reads, and every module of the package that this code imports (a test checks that
 #: none is missing). Any change gives a new cache key, so a stale model is never served.
-_MODEL_SOURCES = ("text.py", "actors.py", "matching.py", "_checks.py", "features.py",
+_MODEL_SOURCES = ("text.py", "actors.py", "matching.py", "_checks.py", "features.py", "rows.py",
+                  "views.py", "sentiment.py", "cues.py", "structure.py", "tfidf.py",
                   "attribution.py", "model.py")
 
 

@@ -1,0 +1,156 @@
+"""Input handling shared by every row transformer of :mod:`stance.features`.
+
+- :func:`as_rows` validates a frame of (sentence, holder, target) rows and returns the columns
+  ``text``, ``holder`` and ``target`` as strings (``holder`` is "" for "no holder").
+- ``_RowTransformer`` is the transformers' base class: it validates the frame in ``fit`` and
+  checks the fitted state in ``transform``.
+- The placeholder tokens of the target-aware view (:data:`TARGET`, :data:`HOLDER`, :data:`OTHER`,
+  :data:`NO_HOLDER`, :data:`HOLDER_UNNAMED`), the :data:`REQUIRED` columns, and ``_mentions``,
+  the cache of each sentence's actor mentions that every feature reads.
+
+This module imports no other feature module.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .actors import Mention, find_actors
+
+__all__ = [
+    "HOLDER",
+    "HOLDER_UNNAMED",
+    "NO_HOLDER",
+    "OTHER",
+    "REQUIRED",
+    "TARGET",
+    "as_rows",
+]
+
+
+#: Placeholder tokens of the target-aware view.
+TARGET, HOLDER, OTHER = "xtarget", "xholder", "xactor"
+NO_HOLDER, HOLDER_UNNAMED = "xnoholder", "xunnamedholder"
+REQUIRED = ("text", "holder", "target")
+
+
+def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
+    """Validate ``X`` and return a DataFrame with string columns ``text``, ``holder``, ``target``.
+
+    ``holder`` may be missing, None, NaN or "" for "no holder"; it is returned as "".
+
+    Parameters
+    ----------
+    X : DataFrame or list of dict
+        Rows with at least ``text`` and ``target``.
+    name : str
+        Argument name used in error messages.
+
+    Returns
+    -------
+    DataFrame
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not tabular.
+    ValueError
+        If a column is missing, or a ``text`` or ``target`` is missing or not a string; the message
+        names the rows.
+
+    Examples
+    --------
+    >>> as_rows([{"text": "Japan condemned Russia.", "target": "RUS"}]).holder.tolist()
+    ['']
+    """
+    if isinstance(X, pd.DataFrame):
+        frame = X
+    elif isinstance(X, (list, tuple)) and all(isinstance(r, dict) for r in X):
+        frame = pd.DataFrame(list(X))
+    else:
+        raise TypeError(f"{name} must be a DataFrame (or a list of dicts) with columns text, "
+                        f"holder and target, got {type(X).__name__}")
+    missing = [c for c in ("text", "target") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} is missing the column(s) {missing}; it has {list(frame.columns)}")
+    out = pd.DataFrame(index=frame.index)
+    for col in ("text", "target"):
+        values = frame[col]
+        bad = [i for i, v in zip(frame.index, values) if not isinstance(v, str)]
+        if bad:
+            raise ValueError(f"{name}: column {col!r} must hold strings; rows {_rows(bad)} do not")
+        out[col] = values.astype(object)
+    if "holder" in frame.columns:
+        holders = []
+        for i, v in zip(frame.index, frame["holder"]):
+            if not isinstance(v, str) and _is_missing(v):
+                holders.append("")
+            elif isinstance(v, str):
+                holders.append(v.strip())
+            else:
+                raise ValueError(f"{name}: column 'holder' must hold codes or be empty; row {i} "
+                                 f"has {v!r}")
+        out["holder"] = pd.Series(holders, index=frame.index, dtype=object)
+    else:
+        out["holder"] = ""
+    out["target"] = out["target"].str.strip()
+    return out[list(REQUIRED)]
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pandas.NA or NaT (scalars only)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # arrays and other non-scalars
+        return False
+
+
+def _rows(index: list[Any], limit: int = 10) -> str:
+    shown = ", ".join(str(i) for i in index[:limit])
+    return shown + (f" and {len(index) - limit} more" if len(index) > limit else "")
+
+
+@lru_cache(maxsize=20_000)
+def _mentions(text: str) -> tuple[Mention, ...]:
+    """Actor mentions of a sentence, cached: every feature of every row of a sentence needs them."""
+    return tuple(find_actors(text))
+
+
+class _RowTransformer(TransformerMixin, BaseEstimator):
+    """Shared plumbing: validate the frame in fit, check fitted state in transform."""
+
+    def fit(self, X: Any, y: Any = None) -> _RowTransformer:
+        """Check the input and record its width; nothing else is learned.
+
+        Parameters
+        ----------
+        X : DataFrame
+            Columns ``text``, ``holder``, ``target``.
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        rows = as_rows(X)
+        self.n_features_in_ = len(rows.columns)
+        self.feature_names_in_ = np.array(REQUIRED, dtype=object)
+        return self
+
+    def _rows(self, X: Any) -> pd.DataFrame:
+        check_is_fitted(self, "n_features_in_")
+        return as_rows(X)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        """Names of the output columns."""
+        check_is_fitted(self, "n_features_in_")
+        return np.array(self._names(), dtype=object)
+
+    def _names(self) -> list[str]:  # pragma: no cover - overridden
+        raise NotImplementedError
