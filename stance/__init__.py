@@ -34,6 +34,8 @@ _EXPORTS = {
     "explain": "model",
     "load_model": "model",
     "train": "model",
+    "AnalysedSentence": "sentence",
+    "load_role_rules": "roles",
     "analyze": "analysis",
     "analyze_files": "analysis",
     "profile": "profiles",
@@ -60,6 +62,8 @@ if TYPE_CHECKING:  # pragma: no cover
         train,
     )
     from .profiles import compare, profile, profile_table
+    from .roles import load_role_rules
+    from .sentence import AnalysedSentence
     from .text import Sentence, normalize, split_sentences
 
 

@@ -70,7 +70,7 @@ def _key(surface: str) -> str:
     return _SPACES.sub(" ", surface.translate(_KEY_TRANS)).strip().lower()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Mention:
     """One mention of an actor in a text.
 

@@ -23,7 +23,9 @@ import pandas as pd
 from ._checks import check_text
 from .actors import Gazetteer, speaker_code
 from .references import LOOKBACK, resolve_pair_reference
+from .roles import RoleRules
 from .rows import _is_missing
+from .sentence import AnalysedSentence
 from .sentiment import _window, sentiment
 from .text import split_sentences
 
@@ -134,8 +136,8 @@ def _parse_dates(values: pd.Series, date_col: str) -> pd.Series:
     return dates
 
 
-def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
-                   ) -> list[dict[str, Any]]:
+def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer,
+                   role_rules: RoleRules | None = None) -> list[dict[str, Any]]:
     """One pending row per (sentence, target) of a document, with the sentence's mentions.
 
     ``_text`` is what the models read: the sentence, or the sentence with "the two countries"
@@ -156,20 +158,26 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer
             model_text, resolved = rewritten, gazetteer.find(rewritten, as_of)
         previous.append((sent.text, mentions))
         present = [c for c in dict.fromkeys(m.code for m in resolved) if c in targets]
+        if not present:
+            continue
+        # the one analysed sentence that attribution and every feature read
+        analysed = AnalysedSentence(model_text, tuple(resolved), as_of, holder_speaker, sent.start,
+                                    sent.end, role_rules)
         for target in present:
             rows.append({"doc_id": doc_id, "sentence_id": k, "start": sent.start, "end": sent.end,
                          "sentence": sent.text, "target": target, "date": date, "source": source,
                          "speaker": speaker, "_speaker": holder_speaker, "_text": model_text,
-                         "_mentions": resolved, "_as_of": as_of})
+                         "_sentence": analysed, "_as_of": as_of})
     return rows
 
 
 def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
-                  progress: bool = False) -> pd.DataFrame:
+                  progress: bool = False, gazetteer: Gazetteer | None = None,
+                  role_rules: RoleRules | None = None) -> pd.DataFrame:
     """Analyse normalised documents (columns doc_id, text, date, source, speaker) in one process."""
     from .attribution import predict_holders_batch
 
-    gazetteer = Gazetteer.default()
+    gazetteer = gazetteer or Gazetteer.default()
     holders_pipe = getattr(model, "holders", None)
     target_set = frozenset(targets)
     pending: list[dict[str, Any]] = []
@@ -179,16 +187,16 @@ def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
 
         iterator = tqdm(iterator, total=len(docs), desc="analysing", unit="doc")
     for doc in iterator:
-        pending.extend(_sentence_rows(doc, target_set, gazetteer))
+        pending.extend(_sentence_rows(doc, target_set, gazetteer, role_rules))
     if holders_pipe is not None and pending:
         groups = [{"text": r["_text"], "target": r["target"], "speaker": r["_speaker"],
-                   "mentions": r["_mentions"], "as_of": r["_as_of"]} for r in pending]
+                   "sentence": r["_sentence"], "as_of": r["_as_of"]} for r in pending]
         holders = predict_holders_batch(holders_pipe, groups, stance_model=model)
     else:
         holders = [[] for _ in pending]
     records: list[dict[str, Any]] = []
     for row, found in zip(pending, holders):
-        base = {k: v for k, v in row.items() if not k.startswith("_") or k == "_text"}
+        base = {k: v for k, v in row.items() if not k.startswith("_") or k in ("_text", "_sentence")}
         for holder, p in found or [("", float("nan"))]:
             records.append({**base, "holder": holder, "holder_p": p})
     return _classify(records, model, gazetteer)
@@ -199,7 +207,9 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
         return _empty_rows()
     frame = pd.DataFrame.from_records(records)
     texts = frame["_text"]  # what the models read (see _sentence_rows)
-    X = pd.DataFrame({"text": texts, "holder": frame["holder"], "target": frame["target"]})
+    mentions = [s.mentions for s in frame["_sentence"]]  # found once per sentence
+    X = pd.DataFrame({"text": texts, "holder": frame["holder"], "target": frame["target"],
+                      "mentions": mentions})
     proba = model.predict_proba(X)
     classes = list(model.classes_)
     for label in ("oppose", "neutral", "support"):
@@ -207,7 +217,8 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
     frame["stance"] = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
     frame["score"] = frame["p_support"] - frame["p_oppose"]
     frame["holder_name"] = [gazetteer.name(h) if h else "" for h in frame["holder"]]
-    frame["sentiment"] = [sentiment(_window(s, t, 6))[0] for s, t in zip(texts, frame["target"])]
+    frame["sentiment"] = [sentiment(_window(s, t, 6, ms))[0]
+                          for s, t, ms in zip(texts, frame["target"], mentions)]
     return _fix_dtypes(frame[ROW_COLUMNS])
 
 
@@ -247,6 +258,8 @@ def analyze(
     source_col: str | None = None,
     n_jobs: int = 1,
     progress: bool = False,
+    gazetteer: Gazetteer | None = None,
+    role_rules: RoleRules | None = None,
 ) -> pd.DataFrame:
     """Find who stands where toward the targets, sentence by sentence.
 
@@ -274,6 +287,14 @@ def analyze(
         the same order.
     progress : bool, default False
         Show a progress bar (tqdm).
+    gazetteer : Gazetteer, optional
+        The actors to find (:func:`stance.load_gazetteer` adds a user's aliases); default the
+        package's. Each sentence's mentions are found once, with it and the document's date, and
+        holder attribution and every feature of the classifier read them.
+    role_rules : RoleRules, optional
+        The rules that give each mention its role (the victim of the target's act, the place of
+        an event, a member of a list...; :mod:`stance.roles`); :func:`stance.roles.load_role_rules`
+        adds a user's rules and word classes to the package's.
 
     Returns
     -------
@@ -302,8 +323,8 @@ def analyze(
     frame = _as_docs(docs, text_col, id_col, date_col, speaker_col, source_col)
     model = model or load_model()
     if n_jobs == 1 or len(frame) < 2:
-        return analyze_frame(frame, model, targets, progress)
-    return _analyze_parallel(frame, model, targets, n_jobs, progress)
+        return analyze_frame(frame, model, targets, progress, gazetteer, role_rules)
+    return _analyze_parallel(frame, model, targets, n_jobs, progress, gazetteer, role_rules)
 
 
 def _analyze_partition(part: pd.DataFrame, model: Any, targets: Sequence[str], text_col: str,
@@ -316,7 +337,8 @@ def _analyze_partition(part: pd.DataFrame, model: Any, targets: Sequence[str], t
 
 
 def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n_jobs: int,
-                      progress: bool) -> pd.DataFrame:
+                      progress: bool, gazetteer: Gazetteer | None = None,
+                      role_rules: RoleRules | None = None) -> pd.DataFrame:
     """Chunks of documents on joblib workers; the model reaches each worker once, as a file."""
     from joblib import Parallel, cpu_count, delayed
 
@@ -329,7 +351,7 @@ def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n
     chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
     path = _model_file(model)
     results = Parallel(n_jobs=workers)(
-        delayed(_analyze_chunk)(path, chunk, targets) for chunk in chunks)
+        delayed(_analyze_chunk)(path, chunk, targets, gazetteer, role_rules) for chunk in chunks)
     out = pd.concat(results, ignore_index=True)
     return out if len(out) else _empty_rows()
 
@@ -361,9 +383,12 @@ def _model_file(model: Any) -> str:
     return path
 
 
-def _analyze_chunk(path: str, chunk: pd.DataFrame, targets: Sequence[str]) -> pd.DataFrame:
+def _analyze_chunk(path: str, chunk: pd.DataFrame, targets: Sequence[str],
+                   gazetteer: Gazetteer | None = None, role_rules: RoleRules | None = None
+                   ) -> pd.DataFrame:
     """Worker side: load the model once per process (workers are reused across calls)."""
-    return analyze_frame(chunk, _load_shared_model(path), targets)
+    return analyze_frame(chunk, _load_shared_model(path), targets, gazetteer=gazetteer,
+                         role_rules=role_rules)
 
 
 @lru_cache(maxsize=2)

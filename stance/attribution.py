@@ -18,7 +18,7 @@ classifier, reading it as the speaker's, finds a clear position (see :data:`SPEA
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -30,7 +30,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from .actors import Mention, _read_package_tsv, find_actors
+from .actors import Mention, find_actors
+from .roles import RoleRule, RoleRules, mention_roles, mention_rules, word_pattern
 
 __all__ = [
     "CandidateFeatures",
@@ -43,26 +44,38 @@ __all__ = [
     "speaker_positions",
 ]
 
-_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation|people))\b",
-                           re.IGNORECASE)
 _WORD = re.compile(r"[\w']+|[^\w\s]")
-#: What follows a territory claimed as part of another ("Taiwan is an inalienable part of China",
-#: "regards Taiwan as an integral part of Chinese territory", "belongs to one China"): the
-#: territory is the object of the claim, not a holder (the guidelines' own example).
-_CLAIMED_PART = re.compile(r"(?:\s*,\s*(?:which|that|who)\b)?"
-                           r"\s*(?:(?:is|are|was|were|has|have|had|remains|remained|as)"
-                           r"(?:\s+[\w-]+){0,4}?\s+(?:part|province|territory|region)\s+of|"
-                           r"(?:\w+\s+)?belongs?\s+to|(?:\w+\s+)?belonged\s+to)\s+"
-                           r"(?:the\s+|(?:that\s+|this\s+)?one\s+and\s+the\s+same\s+|"
-                           r"(?:that\s+|this\s+)?one\s+)?")
 CANDIDATE_COLUMNS = ("text", "target", "candidate", "speaker")
 #: Optional column of candidate rows: the date that resolves leaders' names (as in find_actors).
 AS_OF = "as_of"
+#: Optional column of candidate rows: the sentence's mentions, when already found.
+MENTIONS = "mentions"
+#: Column of candidate rows: "1" when a role rule with the ``holder`` effect makes the candidate a
+#: holder whatever the holder model says (a partner of the target in a joint act or a meeting).
+PARTNER = "partner"
+#: Optional column of candidate rows: the analysed sentence (:class:`stance.sentence.AnalysedSentence`).
+SENTENCE = "sentence"
+
+
+@lru_cache(maxsize=1)
+def _first_person() -> re.Pattern[str]:
+    """First-person references of a statement (the ``first_person`` word class)."""
+    return re.compile(r"\b" + word_pattern("first_person") + r"\b")
+
 
 
 def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable[Mention] | None = None,
-                   for_training: bool = False) -> list[dict[str, str]]:
+                   for_training: bool = False, rules: RoleRules | None = None,
+                   held: list[tuple[RoleRule, ...]] | None = None) -> list[dict[str, str]]:
     """The candidate holders for ``target`` in one sentence.
+
+    Each mention's roles come from the role rules (:mod:`stance.roles`, ``stance/data/role_rules.tsv``).
+    An actor all of whose mentions have roles that rule it out is no candidate (the victim of the
+    target's act, the place of an event, the nationality of private people, a team in a sports
+    result, a member of a list in an object's place, the arena of a vote, the author of a report of
+    fact...); a target all of whose mentions have roles that leave it without a holder (named only
+    in the name of a document, as the orientation of others, the venue of a meeting, the
+    nationality of private people) has no candidates at all.
 
     Parameters
     ----------
@@ -75,36 +88,20 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     mentions : iterable of Mention, optional
         The sentence's mentions, when already computed.
     for_training : bool, default False
-        Keep an organisation named only as the arena ("China's seat in the United Nations"), a
-        country named only as the place of an event ("strikes in Kharkiv, Ukraine"), actors
-        listed with the target as objects ("thanks to Spain, China and Chile"), in a
-        statement, an organisation called on with a modal ("the United Nations must"), and the
-        countries of a sports result. The holder model is trained with such candidates, as the
-        negatives they are, and never offered them when predicting.
+        Apply only the rules that hold ``always``. The holder model is trained with the candidates
+        that the ``predict`` rules remove, as the negatives they are, and never offered them when
+        predicting.
+    rules : RoleRules, optional
+        The role rules in force (default: the package's).
+    held : list of tuple of RoleRule, optional
+        The rules that hold of each mention, when already computed (an analysed sentence's
+        :meth:`~stance.sentence.AnalysedSentence.held`).
 
     Returns
     -------
     list of dict
         One ``{"text", "target", "candidate", "speaker"}`` per distinct candidate, in order of
-        first mention; the speaker last when the sentence does not name it. An actor named only
-        as a territory claimed as part of the target ("Taiwan is an inalienable part of China") is
-        the object of the claim, not a candidate for it (the guidelines' own example). A capital
-        in the name of a document or conference ("the Vilnius Summit communique") is no
-        candidate, and a target named only so ("the Beijing Declaration") has none, not even the
-        speaker: nobody takes a position on it. A country named only by demonyms of private
-        people or groups ("Chinese companies", "pro-Russian separatists") is no candidate either
-        (rule 8; the head nouns are in ``stance/data/non_state.tsv``), nor an organisation named
-        only as the place or membership at stake ("excluded from the United Nations", "the
-        universality of the United Nations", "the United Nations Charter"), nor a country named
-        only as the place of an event, nor one listed with the target in an object's place. In
-        a statement, an organisation named only as the subject of a modal ("the United Nations
-        must restore China's rights") is the speaker's addressee, not a candidate; in a sports
-        result ("Sweden beats Russia 1-0 in the final") no country is. A target named only as
-        the orientation of others ("pro-Russian separatists", "the pro-Beijing camp") or as the
-        venue of a meeting or signing ("the treaty signed in Moscow", "talks start in Beijing")
-        has no candidates: the sentence is about those others, or about what was agreed there,
-        not about a stance toward the target. The victims of a passive of harm by the target
-        ("two Ukrainians are killed by Russian drones") are no candidates either (rule 6).
+        first mention; the speaker last when the sentence does not name it.
 
     Examples
     --------
@@ -118,327 +115,31 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     []
     >>> candidate_rows("China regained its seat in the United Nations.", "CHN")
     []
+    >>> [r["candidate"] for r in candidate_rows("China suspends flights from Italy and Spain.", "CHN")]
+    []
     """
     found = list(mentions if mentions is not None else find_actors(text))
-    if _named_in_documents_only(found, target):
+    if held is None:
+        held = mention_rules(text, found, target, speaker, rules)
+
+    def ruled(i: int, effect: str) -> bool:
+        return any(effect in r.effects and r.active(for_training, speaker) for r in held[i])
+
+    at_target = [i for i, m in enumerate(found) if m.code == target]
+    if at_target and all(ruled(i, "target") for i in at_target):
         return []
-    if not for_training and (_oriented_only(text, found, target) or _venue_only(text, found, target)):
-        return []
-    ruled_out = _claimed_parts(text, found, target) | _non_state_only(text, found)
-    if not for_training:
-        ruled_out |= _arena_only(text, found) | _place_only(text, found) | \
-            _listed_with(text, found, target) | _sports_teams(text, found) | \
-            _harmed_by(text, found, target)
-        if speaker:
-            ruled_out |= _exhorted_only(text, found)
-    seen: list[str] = []
-    for m in found:
-        if m.code != target and m.code not in seen and m.code not in ruled_out and \
-                m.via != "document":
-            seen.append(m.code)
-    if speaker and speaker != target and speaker not in seen:
-        seen.append(speaker)
-    return [{"text": text, "target": target, "candidate": c, "speaker": speaker or ""}
-            for c in seen]
-
-
-def _named_only_so(mentions: list[Mention], so: Callable[[Mention], bool]) -> set[str]:
-    """Codes all of whose mentions are ``so``."""
-    named_so, otherwise = set(), set()
-    for m in mentions:
-        (named_so if so(m) else otherwise).add(m.code)
-    return named_so - otherwise
-
-
-@lru_cache(maxsize=1)
-def _non_state_head() -> re.Pattern[str]:
-    """What follows a demonym that names private people or groups of that country, not its state:
-    "Chinese companies", "a Dutch pop singer", "pro-Russian separatists", "Iranian-born". The head
-    nouns are in ``stance/data/non_state.tsv``; one modifier may come between ("Japanese
-    electronics company"), unless it makes the group the state's ("Chinese state hackers"), and
-    further demonyms may be coordinated before it ("American and Russian scientists")."""
-    heads = sorted({row["head"].lower() for row in _read_package_tsv("non_state.tsv")},
-                   key=len, reverse=True)
-    state = r"state|government|military|army|navy|naval|official|defen[cs]e|intelligence|foreign"
-    return re.compile(
-        r"(?:(?:\s*,\s*|\s+and\s+|\s+or\s+)[A-Z][\w-]*)*"
-        rf"(?:[\s-]+(?!(?:{state})\b)[A-Za-z]\w*)?"
-        rf"[\s-]+(?:{'|'.join(map(re.escape, heads))})\b", re.IGNORECASE)
-
-
-def _non_state_only(text: str, mentions: list[Mention]) -> set[str]:
-    """Codes named only by demonyms of private people or groups (annotation rule 8: separatists,
-    activists, private companies and analysts are not holders): "Chinese companies signed deals
-    with Russian counterparts" has no Chinese holder."""
-    head = _non_state_head()
-    return _named_only_so(mentions, lambda m: m.via == "demonym" and bool(head.match(text, m.end)))
-
-
-#: What comes before an organisation named as a place or a membership rather than as an actor:
-#: "China's seat in the United Nations", "Taiwan's bid to join the WHO", "accession to the WTO",
-#: "the Charter of the United Nations". "By" (the agent of a passive) and "with" (a partner) are
-#: not in it, nor "from" unless after an exclusion ("excluded from the United Nations", not
-#: "criticism from the UN"), nor "of" after an organ, an official or the members ("the
-#: Secretary-General of the United Nations condemned", "a session of the General Assembly
-#: voted", "the member states of the European Union agreed").
-_ARENA_BEFORE = re.compile(
-    r"(?:\b(?:in|into|to|at|within|outside|joins?|joined|joining|enters?|entered|entering)|"
-    r"\b(?:exclu|expel|expul|absen|driven|remov|oust|barr|withdr|suspen|kept\s+out|keep\s+out)"
-    r"[\w-]*(?:\s+[\w-]+){0,3}?\s+from|(?<![\w-])(?P<head>[\w-]+)\s+of)\s+(?:the\s+)?$",
-    re.IGNORECASE)
-_ORGAN_HEADS = frozenset({
-    "secretary-general", "secretary", "spokesman", "spokesperson", "spokeswoman", "chief",
-    "head", "president", "presidency", "chair", "chairman", "envoy", "representative",
-    "representatives", "official", "officials", "council", "assembly", "commission", "court",
-    "summit", "leaders", "ministers", "mission", "monitors", "inspectors", "experts", "resolution",
-    "resolutions", "decision", "decisions", "statement", "report", "vote", "sanctions", "behalf",
-    "state", "session", "sessions", "meeting", "member", "members", "countries", "states",
-    "nations", "governments"})
-#: What may follow an organisation named as an arena: the end of the phrase. A noun after it makes
-#: the organisation the agent of that noun ("joined the EU sanctions", "voted for the UN
-#: resolution", "at the G20 summit").
-_ARENA_AFTER = re.compile(
-    r"\s*(?:[.,;:)!?\"”]|$|(?:and|or)\b(?!\s+[A-Z])|(?:but|is|are|was|were|has|have|had|as|since|"
-    r"because|that|which|where|when|while|to|in|on|for|with|by|at|of|if|so|itself|must|should|"
-    r"will|would|can|could|cannot|may)\b)")
-
-#: "The United Nations Charter" names a document, not the organisation acting.
-_CHARTER = re.compile(r"\s+Charter\b")
-
-
-def _arena_only(text: str, mentions: list[Mention]) -> set[str]:
-    """Organisations named only as the place or the membership at stake, or in "the United Nations
-    Charter", not as actors.
-
-    In statements to the General Assembly the United Nations is mostly the arena ("the
-    representation of China in the United Nations", "the universality of the United Nations"),
-    and it gave hundreds of rows with the United Nations as the holder toward China or Taiwan.
-    """
-    def arena(m: Mention) -> bool:
-        # a seat named like a city ("pressure from Brussels") is the organisation acting
-        if m.kind != "organisation" or m.via != "organisation" or not (
-                " " in m.text or m.text.isupper()):
-            return False
-        before = _ARENA_BEFORE.search(text, max(0, m.start - 40), m.start)
-        return bool(_CHARTER.match(text, m.end)) or bool(before and _arena(text, m, before))
-
-    return _named_only_so(mentions, arena)
-
-
-def _arena(text: str, m: Mention, before: re.Match[str]) -> bool:
-    """Whether an organisation after an arena preposition is the arena, given what follows it."""
-    head = before.group("head")
-    if head is None:  # "in the United Nations": the end of the phrase must follow
-        return bool(_ARENA_AFTER.match(text, m.end))
-    # "the universality of the United Nations requires": whatever follows belongs to the head,
-    # unless the organisation heads a noun of its own ("the adoption of the UN resolution")
-    following = _WORD.match(text, len(text) - len(text[m.end:].lstrip()))
-    return head.lower() not in _ORGAN_HEADS and not (
-        following and following.group().lower() in _ORGAN_HEADS)
-
-
-#: A modal after an organisation: in a statement, "the United Nations must restore the lawful
-#: rights of the People's Republic of China" is the speaker's call on the organisation, not the
-#: organisation's position.
-_MODAL = re.compile(r"(?:,[^,]{0,60},)?\s+(?:should|must|cannot|can(?:not)?|will|would|could|ought|"
-                    r"has\s+to|have\s+to|needs?\s+to)\b")
-
-
-def _exhorted_only(text: str, mentions: list[Mention]) -> set[str]:
-    """Organisations named only as the subject of a modal in a statement (see :data:`_MODAL`)."""
-    return _named_only_so(mentions, lambda m: m.kind == "organisation" and m.via == "organisation"
-                          and bool(_MODAL.match(text, m.end)))
-
-
-#: A sports result: countries named in it are teams or their athletes ("Japan defeats China 3-1 in
-#: the Asian Cup final", "Sweden beats Russia 1-0 in the gold medal game"), not states.
-_SPORT = re.compile(r"\b(?:World Cup|Asian Cup|Cup final|Championships?|Olympics?|Olympic Games|"
-                    r"Paralympics?|tournament|semi-?finals?|quarter-?finals?|gold medal|silver medal|"
-                    r"bronze medal|medals?|match(?:es)?|Grand Prix|Open|league|FIFA|UEFA|IIHF)\b")
-#: ... and what makes it a result: a score, a prize won, or a team beaten.
-_RESULT = re.compile(
-    r"\b\d{1,2}\s*[-–]\s*\d{1,2}\b|"
-    r"\b(?:wins?|won|winning)\s+(?:[\w'-]+\s+){0,4}?(?:gold|silver|bronze|medals?|titles?|finals?|"
-    r"championships?|cup|trophy|race|tournament|Grand Prix)\b|"
-    r"\b(?:defeat(?:s|ed|ing)?|beat|beats|beaten|beating)\s+(?:the\s+)?[A-Z]")
-
-
-def _sports_teams(text: str, mentions: list[Mention]) -> set[str]:
-    """The countries named in a sports result (see :data:`_SPORT` and :data:`_RESULT`)."""
-    if _SPORT.search(text) and _RESULT.search(text):
-        return {m.code for m in mentions if m.kind == "country"}
-    return set()
-
-
-#: A country named as the place of an event, after the places in it: "overnight strikes in
-#: Kharkiv, Kherson and Kyiv, Ukraine", "debris found in Tulcea County, Romania", "the Kyiv and
-#: Odesa oblasts of Ukraine". Group ``phrase`` starts at the first place.
-_PLACE_BEFORE = re.compile(
-    r"\b(?:in|near|at|on|from|across|outside|over|into|to|around)\s+(?:the\s+)?"
-    r"(?P<phrase>(?:[A-Z][\w'’.-]*,?\s+(?:and\s+)?){1,8}?"
-    r"(?:(?:oblasts?|regions?|provinces?)\s+of\s+(?:the\s+)?|(?<=,\s)))$")
-_PLACE_AFTER = re.compile(r"\s*(?:[,.;:)]|$)")
-
-
-def _place_only(text: str, mentions: list[Mention]) -> set[str]:
-    """Countries named only as the place of an event: the victims of "Russian strikes in Kharkiv,
-    Ukraine, killed three people" are not holders (annotation rule 6). A capital in the list of
-    places ("in Kharkiv and Kyiv, Ukraine") is a place too."""
-    places: list[tuple[int, int, str]] = []
-    for m in mentions:
-        if m.kind == "country" and m.via == "name" and not m.possessive and \
-                _PLACE_AFTER.match(text, m.end):
-            before = _PLACE_BEFORE.search(text, max(0, m.start - 120), m.start)
-            # "aid to Poland, Ukraine and Moldova" is a list of countries, not a place in one
-            if before and not any(before.start("phrase") <= n.start < m.start and n.code != m.code
-                                  for n in mentions):
-                places.append((before.start("phrase"), m.end, m.code))
-    return _named_only_so(mentions, lambda m: any(
-        a <= m.start and m.end <= b and code == m.code for a, b, code in places))
-
-
-#: What joins the members of a list of actors: "China, Japan, and South Korea", "the United
-#: States, the United Kingdom and China".
-_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|&\s*)(?:the\s+)?")
-#: What puts a list in an object's place, where its members do nothing to one another: "thanks to
-#: Spain, China and Venezuela", "partners, including Japan, Taiwan and Australia", "measures
-#: imposed on Russia, Iran and Belarus", "opposed by Russia, China and Taiwan". Not "between"
-#: nor "of" ("the Presidents of Mongolia, China and Russia signed"), nor "with" (joint drills),
-#: nor "from" ("leaders from Germany, France, Russia and Ukraine met").
-_LIST_OBJECT = re.compile(
-    r"\b(?:including|includes?|included|such\s+as|as|to|on|against|like|particularly|"
-    r"especially|notably|namely|comprising|comprises|were|are|was|is|in|after|by|than|among|"
-    r"towards?|for)\s*[,:(\-–—]?\s*(?:the\s+)?$", re.IGNORECASE)
-
-
-def _listed_with(text: str, mentions: list[Mention], target: str) -> set[str]:
-    """Actors named only in a list of three or more in an object's place that also names the
-    target: none of them takes a position on another by being listed with it."""
-    ordered = sorted(mentions, key=lambda m: m.start)
-    runs: list[list[Mention]] = []
-    closed = False  # a list ends at its "and": "advances in China and North Korea, Japan passed"
-    for m in ordered:
-        join = text[runs[-1][-1].end:m.start] if runs else ""
-        if runs and not closed and _LIST_JOIN.fullmatch(join) and \
-                m.code not in {n.code for n in runs[-1]}:
-            runs[-1].append(m)
-            closed = bool(re.search(r"\b(?:and|or)\b|&", join))
-        else:
-            runs.append([m])
-            closed = False
-    listed: set[int] = set()
-    for run in runs:
-        codes = {m.code for m in run}
-        if len(codes) >= 3 and target in codes and \
-                _LIST_OBJECT.search(text, max(0, run[0].start - 40), run[0].start):
-            listed |= {id(m) for m in run}
-    return _named_only_so(mentions, lambda m: id(m) in listed)
-
-
-#: A passive of harm whose agent is named next: "Two Ukrainians are killed by Russian drone
-#: attacks", "Georgian troops are forced to withdraw from Tskhinvali by the Russian army",
-#: "servicemen, who were detained by the Russian forces". Whoever comes before it in the clause is
-#: the victim (annotation rule 6).
-_HARMED_BY = re.compile(
-    r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?(?:killed|injured|wounded|attacked|struck|"
-    r"hit|shelled|bombed|detained|arrested|captured|seized|forced|targeted|harassed|rammed|"
-    r"intercepted|expelled|threatened|accused|critici[sz]ed|condemned|sanctioned|banned|punished|"
-    r"downed|shot|abducted|kidnapped|jailed|sentenced|blocked|barred|summoned|warned|deported|"
-    r"raided|invaded|occupied|annexed|pushed|driven|ousted)\b[^.;:!?]{0,90}?\bby\s+(?:the\s+)?$")
-
-
-def _harmed_by(text: str, mentions: list[Mention], target: str) -> set[str]:
-    """Actors named, in the clause before it, as the victims of a passive of harm whose agent is
-    the target ("Four Philippine sailors are injured when water cannon is used by the Chinese
-    coast guard"): victims are not holders (rule 6). A possessive ("Japan's protest was
-    rejected by China") names the actor's own act, so it stays, and so does an actor that tells of
-    the harm ("Ukraine says its towns were shelled by Russia")."""
-    victims: set[int] = set()
-    if "by" not in text:
-        return victims
-    for t in mentions:
-        if t.code != target:
-            continue
-        harm = _HARMED_BY.search(text, max(0, t.start - 200), t.start)
-        if harm is None:
-            continue
-        clause = max(text.rfind(c, 0, harm.start()) for c in ".;:!?") + 1
-        victims |= {id(m) for m in mentions
-                    if m.code != target and not m.possessive and clause <= m.start and
-                    m.end <= harm.start() and not _SAYS.search(text, m.end, harm.start()) and
-                    not _BY_BEFORE.search(text, max(0, m.start - 12), m.start)}
-    return _named_only_so(mentions, lambda m: id(m) in victims)
-
-
-#: An actor that is itself the agent of a passive ("a drone operated by Ukrainian military
-#: intelligence ... after being seized by Russian divers") is no victim.
-_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
-#: A verb of saying between an actor and a passive of harm makes the actor the one who tells of
-#: it: "Ukraine says its towns were shelled by Russia" is Ukraine accusing Russia.
-_SAYS = re.compile(r"\b(?:says?|said|tells?|told|claims?|claimed|reports?|reported|accuses|accused|"
-                   r"warns?|warned|announces?|announced|confirms?|confirmed|insists?|insisted|"
-                   r"alleges?|alleged|complains?|complained|protests?|protested|that)\b")
-
-
-#: What names a place as the venue of a meeting or a signing: "the summit held recently in
-#: Hangzhou, China", "the signing at Moscow of the test ban treaty", "talks start in Beijing",
-#: "agreed in Qingdao, China". A verb of holding or starting must come first: "the Games in
-#: Beijing" alone may be the object of a stance ("boycotted the Games in Beijing"), and what "took
-#: place in China" is an event in China, on which a speaker may take a position ("the tragic
-#: events that took place in China"). Dates, adverbs of time and up to three capitalised words (a
-#: city before the country) may come between.
-_VENUE_BEFORE = re.compile(
-    r"\b(?i:held|hosted|signed|signing|adopted|concluded|convened|agreed|start|starts|started|"
-    r"begin|begins|began|open|opens|opened|resume|resumes|resumed)"
-    r"(?:\s+(?:recently|last|this|next|earlier|later|on|year|month|week|\d+|[A-Z][\w.]*)){0,3}"
-    r"\s+(?:in|at)\s+(?:[A-Z][\w'’.-]*,?\s+){0,3}$")
-
-
-def _venue_only(text: str, mentions: list[Mention], target: str) -> bool:
-    """Whether ``target`` is named, but only as the venue of a meeting, signing or event ("the G20
-    summit held in Hangzhou, China", "a new round of talks starts in Beijing"): a sentence that
-    names China only as the place where others met takes no stance toward it."""
-    return _target_named_only_so(mentions, target, lambda m: (
-        m.kind == "country" and not m.possessive and m.via in ("name", "capital") and
-        bool(_VENUE_BEFORE.search(text, max(0, m.start - 90), m.start))))
-
-
-#: "pro-" before an actor's name makes it the orientation of somebody else.
-_PRO = re.compile(r"\bpro[-‐‑]$", re.IGNORECASE)
-
-
-def _oriented_only(text: str, mentions: list[Mention], target: str) -> bool:
-    """Whether ``target`` is named, but only as an orientation ("pro-Russian separatists", "a
-    pro-Moscow party", "the pro-Beijing camp"): the actor itself does nothing there, and the
-    people named so are not it (annotation rules 3 and 8)."""
-    return _target_named_only_so(mentions, target, lambda m: bool(
-        _PRO.search(text, max(0, m.start - 4), m.start)))
-
-
-def _target_named_only_so(mentions: list[Mention], target: str, so: Callable[[Mention], bool]
-                          ) -> bool:
-    """Whether ``target`` is named and all its mentions are ``so`` (the others are not looked at)."""
-    named = [m for m in mentions if m.code == target]
-    return bool(named) and all(so(m) for m in named)
-
-
-def _named_in_documents_only(mentions: list[Mention], target: str) -> bool:
-    """Whether ``target`` is named, but only in the name of a document or conference ("the
-    Beijing Declaration and Platform for Action"): the sentence then has no holder toward it."""
-    return _target_named_only_so(mentions, target, lambda m: m.via == "document")
-
-
-def _claimed_parts(text: str, mentions: list[Mention], target: str) -> set[str]:
-    """Codes named only as a territory claimed as part of ``target`` in ``text``."""
-    target_starts = {n.start for n in mentions if n.code == target}
-
-    def claimed(m: Mention) -> bool:
-        if m.code == target:
-            return False
-        match = _CLAIMED_PART.match(text, m.end)
-        return match is not None and match.end() in target_starts
-
-    return _named_only_so(mentions, claimed)
+    kept: list[str] = []
+    partners: set[str] = set()
+    for i, m in enumerate(found):
+        if m.code != target and not ruled(i, "candidate"):
+            if m.code not in kept:
+                kept.append(m.code)
+            if ruled(i, "holder"):
+                partners.add(m.code)
+    if speaker and speaker != target and speaker not in kept:
+        kept.append(speaker)
+    return [{"text": text, "target": target, "candidate": c, "speaker": speaker or "",
+             PARTNER: "1" if c in partners else ""} for c in kept]
 
 
 def _bucket(n: int) -> str:
@@ -446,25 +147,39 @@ def _bucket(n: int) -> str:
 
 
 def candidate_features(text: str, target: str, candidate: str, speaker: str = "",
-                       mentions: list[Mention] | None = None) -> dict[str, Any]:
+                       mentions: list[Mention] | None = None,
+                       roles: list[frozenset[str]] | None = None) -> dict[str, Any]:
     """Describe one candidate's place in the sentence (a dict for :class:`DictVectorizer`).
+
+    ``roles`` are the roles of ``mentions`` relative to ``target`` (:func:`stance.roles.mention_roles`,
+    computed when not given): ``role=R`` says that a mention of the candidate has role R,
+    ``target_role=R`` that a mention of the target has.
 
     Examples
     --------
     >>> f = candidate_features("Russia was condemned by Japan.", "RUS", "JPN")
     >>> f["prev=by"], f["before_target"]
     (1, 0)
+    >>> candidate_features("Canada beat Russia in the hockey final.", "RUS", "CAN")["role=competitor"]
+    1
     """
     mentions = list(find_actors(text)) if mentions is None else mentions
+    if roles is None:
+        roles = mention_roles(text, mentions, target, speaker)
     cm = [m for m in mentions if m.code == candidate]
     tm = [m for m in mentions if m.code == target]
     others = [m for m in mentions if m.code not in (candidate, target)]
     f: dict[str, Any] = {"bias": 1}
+    for m, held in zip(mentions, roles):
+        prefix = "role=" if m.code == candidate else "target_role=" if m.code == target else None
+        if prefix:
+            for role in held:
+                f[prefix + role] = 1
     f["n_candidates"] = _bucket(len({m.code for m in mentions if m.code != target}))
     f["target_named"] = int(bool(tm))
     if speaker and candidate == speaker:
         f["is_speaker"] = 1
-        f["first_person"] = int(bool(_FIRST_PERSON.search(text)))
+        f["first_person"] = int(bool(_first_person().search(text)))
         f["speaker_named"] = int(bool(cm))
     if not cm:
         f["unnamed"] = 1
@@ -537,6 +252,9 @@ def _acted_on(text: str, target_mentions: list[Mention], others: list[Mention], 
 class CandidateFeatures(TransformerMixin, BaseEstimator):
     """Turn candidate rows (``text``, ``target``, ``candidate``, ``speaker``) into feature dicts.
 
+    With ``roles=True`` the dicts include the roles of the candidate's and the target's mentions
+    (:mod:`stance.roles`) as ``role=R`` and ``target_role=R``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -544,6 +262,9 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
     >>> CandidateFeatures().fit_transform(X)[0]["before_target"]
     1
     """
+
+    def __init__(self, roles: bool = False) -> None:
+        self.roles = roles
 
     def fit(self, X: Any, y: Any = None) -> CandidateFeatures:
         """Check the columns; nothing is learned."""
@@ -573,16 +294,30 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         X = self._check(X)
         speakers = X["speaker"] if "speaker" in X.columns else [""] * len(X)
         dates = X[AS_OF] if AS_OF in X.columns else [None] * len(X)
+        given = X[MENTIONS] if MENTIONS in X.columns else [None] * len(X)
+        sentences = X[SENTENCE] if SENTENCE in X.columns else [None] * len(X)
         cache: dict[tuple[str, Any], list[Mention]] = {}
+        role_cache: dict[tuple[str, Any, str, str], list[frozenset[str]]] = {}
         out = []
-        for text, target, cand, spk, day in zip(X["text"], X["target"], X["candidate"], speakers,
-                                                dates):
+        for text, target, cand, spk, day, found, sentence in zip(
+                X["text"], X["target"], X["candidate"], speakers, dates, given, sentences):
             day = None if day is None or (isinstance(day, float) and day != day) else day
-            key = (text, day)
-            if key not in cache:
-                cache[key] = find_actors(text, as_of=day)
             spk = spk if isinstance(spk, str) else ""
-            out.append(candidate_features(text, target, cand, spk, cache[key]))
+            key = (text, day)
+            if isinstance(found, (list, tuple)):
+                mentions = list(found)  # the sentence's mentions, found once upstream
+            else:
+                if key not in cache:
+                    cache[key] = find_actors(text, as_of=day)
+                mentions = cache[key]
+            role_key = (text, day, target, spk)
+            if not self.roles:
+                role_cache[role_key] = [frozenset()] * len(mentions)
+            elif hasattr(sentence, "roles"):
+                role_cache[role_key] = sentence.roles(target)
+            elif role_key not in role_cache:
+                role_cache[role_key] = mention_roles(text, mentions, target, spk)
+            out.append(candidate_features(text, target, cand, spk, mentions, role_cache[role_key]))
         return out
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
@@ -591,7 +326,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         return np.array(["candidate_features"], dtype=object)
 
 
-def build_holder_pipeline(C: float = 1.0) -> Pipeline:
+def build_holder_pipeline(C: float = 1.0, roles: bool = False) -> Pipeline:
     """The holder classifier: candidate features, DictVectorizer, logistic regression.
 
     Examples
@@ -600,7 +335,7 @@ def build_holder_pipeline(C: float = 1.0) -> Pipeline:
     1.0
     """
     return Pipeline([
-        ("features", CandidateFeatures()),
+        ("features", CandidateFeatures(roles=roles)),
         ("vectorizer", DictVectorizer()),
         ("classifier", LogisticRegression(C=C, max_iter=2000, class_weight="balanced")),
     ])
@@ -639,9 +374,12 @@ SPEAKER_FLOOR = 0.2
 
 
 def choose_holders(candidates: list[str], proba: np.ndarray, target: str, speaker: str = "",
-                   threshold: float = 0.5, speaker_floor: float = SPEAKER_FLOOR
-                   ) -> list[tuple[str, float]]:
+                   threshold: float = 0.5, speaker_floor: float = SPEAKER_FLOOR,
+                   forced: Iterable[bool] | None = None) -> list[tuple[str, float]]:
     """Apply the threshold and the speaker rule to one (sentence, target)'s candidate scores.
+
+    ``forced`` marks candidates that hold a stance whatever their score (the ``holder`` effect of
+    the role rules: partners of the target in a joint act).
 
     Examples
     --------
@@ -653,11 +391,15 @@ def choose_holders(candidates: list[str], proba: np.ndarray, target: str, speake
     >>> choose_holders(["UKR"], np.array([0.05]), "RUS", speaker="UKR")
     []
     """
+    forced = list(forced) if forced is not None else [False] * len(candidates)
     chosen = [(c, float(p)) for c, p in zip(candidates, proba) if p >= threshold]
     if speaker and speaker != target and not chosen and speaker in candidates:
         p = float(proba[candidates.index(speaker)])
         if p >= speaker_floor:
             chosen = [(speaker, p)]
+    # partners in a joint act hold a stance too, without taking the sentence from the speaker
+    taken = {c for c, _ in chosen}
+    chosen += [(c, float(p)) for c, p, f in zip(candidates, proba, forced) if f and c not in taken]
     return chosen
 
 
@@ -713,6 +455,10 @@ def speaker_positions(stance_model: Any, groups: list[dict[str, Any]],
     X = pd.DataFrame({"text": [groups[i]["text"] for i in asked],
                       "holder": [groups[i]["speaker"] for i in asked],
                       "target": [groups[i]["target"] for i in asked]})
+    found = [getattr(groups[i].get("sentence"), "mentions", None) or groups[i].get("mentions")
+             for i in asked]
+    if all(f is not None for f in found):
+        X["mentions"] = [tuple(f) for f in found]  # found once upstream
     proba = np.asarray(stance_model.predict_proba(X))
     neutral = list(stance_model.classes_).index("neutral")
     for i, p in zip(asked, proba):
@@ -749,16 +495,26 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
     rows: list[dict[str, Any]] = []
     spans: list[tuple[int, int]] = []
     for g in groups:
-        cands = candidate_rows(g["text"], g["target"], g.get("speaker", ""), g.get("mentions"))
+        sentence = g.get("sentence")
+        if sentence is not None:  # an analysed sentence: mentions and roles found once
+            cands = candidate_rows(sentence.text, g["target"], g.get("speaker", ""),
+                                   sentence.mentions, held=sentence.held(g["target"]))
+            found = sentence.mentions
+        else:
+            cands = candidate_rows(g["text"], g["target"], g.get("speaker", ""), g.get("mentions"))
+            found = g.get("mentions")
         for r in cands:
             r[AS_OF] = g.get("as_of")
+            r[MENTIONS] = found
+            r[SENTENCE] = sentence
         spans.append((len(rows), len(rows) + len(cands)))
         rows.extend(cands)
     if not rows:
         return [[] for _ in groups]
     proba = pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
     names = [[r["candidate"] for r in rows[a:b]] for a, b in spans]
-    out = [choose_holders(names[i], proba[a:b], g["target"], g.get("speaker", ""), threshold)
+    out = [choose_holders(names[i], proba[a:b], g["target"], g.get("speaker", ""), threshold,
+                          forced=[bool(r.get(PARTNER)) for r in rows[a:b]])
            for i, (g, (a, b)) in enumerate(zip(groups, spans))]
     if stance_model is not None:
         empty = [i for i, found in enumerate(out)

@@ -17,7 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .rows import HOLDER, HOLDER_UNNAMED, OTHER, TARGET, _RowTransformer
+from .roles import word_class
+from .rows import HOLDER, HOLDER_UNNAMED, OTHER, TARGET, _RowTransformer, row_mentions
 from .views import _TOKEN, view_text
 
 __all__ = ["CUE_CATEGORIES", "CueFeatures", "load_cues"]
@@ -118,8 +119,9 @@ class CueFeatures(_RowTransformer):
         rows = self._rows(X)
         patterns = load_cues()
         out = np.zeros((len(rows), len(self._names())))
-        for i, (t, h, g) in enumerate(zip(rows["text"], rows["holder"], rows["target"])):
-            out[i] = self._row(view_text(t, h, g), patterns)
+        for i, (t, h, g, ms) in enumerate(zip(rows["text"], rows["holder"], rows["target"],
+                                              row_mentions(rows))):
+            out[i] = self._row(view_text(t, h, g, mentions=ms), patterns)
         return np.minimum(out, self.cap)
 
     def _row(self, view: str, patterns: dict[str, re.Pattern[str]]) -> list[float]:
@@ -238,7 +240,10 @@ def _cue_roles(view: str, words: list[tuple[int, int]], tokens: list[str],
             agent_at = -1
             for i, kind in actors:
                 if i >= k:
-                    if i in sources:
+                    # ... unless the cue itself ends in "from": "recognition from xtarget" turns
+                    # away from the target, which is what it is done to
+                    if i in sources and not (category == "conflict" and
+                                             tokens[k + 1:k + 2] == ["from"] and i - k <= 3):
                         continue
                     if i - k <= reach and not any(k < b < i for b in bounds):
                         patient = kind
@@ -275,10 +280,11 @@ def _against_actor(tokens: list[str], actors: list[tuple[int, str]],
     conflict.sort()
 
 
-#: Words that open a new clause, which a cue's patient is not looked for beyond.
-_CLAUSE_BOUNDARIES = frozenset({"amid", "after", "before", "while", "as", "because", "since",
-                                "despite", "when", "where", "which", "who", "whose", "but",
-                                "although", "though", "whereas", "-", "--", "–", "—"})
+#: Words that open a new clause, which a cue's patient is not looked for beyond: the one-word
+#: members of the ``clause_boundary`` word class (``stance/data/word_classes.tsv``, shared with
+#: the role rules) and dashes.
+_CLAUSE_BOUNDARIES = frozenset({w.lower() for w in word_class("clause_boundary") if " " not in w}
+                               | {"-", "--", "–", "—"})
 
 
 def _cue_agents(roles: dict[str, list[tuple[str, str]]]) -> list[float]:
@@ -304,7 +310,7 @@ def _cue_agents(roles: dict[str, list[tuple[str, str]]]) -> list[float]:
 
 
 #: Words that may stand between two actors of one coordinated list: "xholder, xactor and xactor".
-_COORDINATION = frozenset({",", "and", "&", "the", "both", "as", "well", "together", "with"})
+_COORDINATION = frozenset(word_class("coordination"))
 _GAP_TOKEN = re.compile(r"[,&]|[^\s,&]+")
 
 

@@ -38,12 +38,17 @@ __all__ = [
 TARGET, HOLDER, OTHER = "xtarget", "xholder", "xactor"
 NO_HOLDER, HOLDER_UNNAMED = "xnoholder", "xunnamedholder"
 REQUIRED = ("text", "holder", "target")
+#: Optional column of rows: each sentence's actor mentions, already found (a tuple of Mention).
+MENTIONS = "mentions"
 
 
 def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     """Validate ``X`` and return a DataFrame with string columns ``text``, ``holder``, ``target``.
 
-    ``holder`` may be missing, None, NaN or "" for "no holder"; it is returned as "".
+    ``holder`` may be missing, None, NaN or "" for "no holder"; it is returned as "". An optional
+    ``mentions`` column (each sentence's mentions, as :func:`stance.analyze` found them once with
+    the document's date and the caller's gazetteer) is kept; the features then read it instead of
+    finding the mentions again.
 
     Parameters
     ----------
@@ -100,7 +105,17 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     else:
         out["holder"] = ""
     out["target"] = out["target"].str.strip()
+    if MENTIONS in frame.columns:
+        # the sentence's mentions, found once upstream (stance.analyze): features read them
+        # instead of finding them again, with the document's date and the caller's gazetteer
+        out[MENTIONS] = [tuple(v) if isinstance(v, (list, tuple)) else None for v in frame[MENTIONS]]
+        return out[[*REQUIRED, MENTIONS]]
     return out[list(REQUIRED)]
+
+
+def row_mentions(rows: pd.DataFrame) -> list[tuple[Mention, ...] | None]:
+    """The ``mentions`` column of validated rows, or None for each row when there is none."""
+    return list(rows[MENTIONS]) if MENTIONS in rows.columns else [None] * len(rows)
 
 
 def _is_missing(value: Any) -> bool:

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from .rows import _mentions, _RowTransformer
+from .actors import Mention
+from .rows import _mentions, _RowTransformer, row_mentions
 from .views import _TOKEN
 
 __all__ = ["SentimentFeatures", "sentiment"]
@@ -257,9 +258,9 @@ class SentimentFeatures(_RowTransformer):
         """Return ``[polarity, subjectivity, window_polarity, window_subjectivity]`` per row."""
         rows = self._rows(X)
         out = np.zeros((len(rows), 4))
-        for i, (text, target) in enumerate(zip(rows["text"], rows["target"])):
+        for i, (text, target, ms) in enumerate(zip(rows["text"], rows["target"], row_mentions(rows))):
             pol, subj = sentiment(text)
-            wtext = _window(text, target, self.window)
+            wtext = _window(text, target, self.window, ms)
             wpol, wsubj = (pol, subj) if wtext == text else sentiment(wtext)
             out[i] = (pol, subj, wpol, wsubj)
         return out
@@ -269,9 +270,11 @@ class SentimentFeatures(_RowTransformer):
 
 
 @lru_cache(maxsize=50_000)
-def _window(text: str, target: str, width: int) -> str:
-    """The words within ``width`` of each mention of ``target`` (cached: analyze needs it twice)."""
-    spans = [(m.start, m.end) for m in _mentions(text) if m.code == target]
+def _window(text: str, target: str, width: int, mentions: tuple[Mention, ...] | None = None) -> str:
+    """The words within ``width`` of each mention of ``target`` (cached: analyze needs it twice);
+    ``mentions`` when already found, else found here."""
+    found = _mentions(text) if mentions is None else mentions
+    spans = [(m.start, m.end) for m in found if m.code == target]
     if not spans:
         return text
     tokens = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]

@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from .actors import Mention
 from .cues import load_cues
-from .rows import HOLDER, OTHER, TARGET, _mentions, _RowTransformer
+from .roles import word_pattern
+from .rows import HOLDER, OTHER, TARGET, _mentions, _RowTransformer, row_mentions
 from .views import view_text
 
 __all__ = ["StructuralFeatures"]
@@ -40,10 +42,10 @@ def _third_party(view: str, reach: int = 12) -> tuple[float, float]:
     return between, acts
 
 
-_REPORTED = re.compile(r"\b(?:said|says|say|told|according to|stated|announced|insisted|claimed|"
-                       r"added|warned|argued|quoted)\b", re.IGNORECASE)
-_FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|my (?:country|government|delegation|nation))\b",
-                           re.IGNORECASE)
+#: Reported speech and first-person statements: the ``saying`` and ``first_person`` word classes
+#: (``stance/data/word_classes.tsv``), shared with holder attribution.
+_REPORTED = re.compile(r"\b" + word_pattern("saying") + r"\b")
+_FIRST_PERSON = re.compile(r"\b" + word_pattern("first_person") + r"\b")
 _PASSIVE_BY = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+\w+(?:ed|en)\b[^.]{0,60}?\bby\s+"
                          + HOLDER)
 
@@ -79,15 +81,17 @@ class StructuralFeatures(_RowTransformer):
         """Return the structural features, one row per input row."""
         rows = self._rows(X)
         out = np.zeros((len(rows), len(self._names())))
-        for i, (t, h, g) in enumerate(zip(rows["text"], rows["holder"], rows["target"])):
-            out[i] = self._row(t, h, g)
+        for i, (t, h, g, ms) in enumerate(zip(rows["text"], rows["holder"], rows["target"],
+                                              row_mentions(rows))):
+            out[i] = self._row(t, h, g, ms)
         return out
 
-    def _row(self, text: str, holder: str, target: str) -> list[float]:
-        mentions = _mentions(text)
+    def _row(self, text: str, holder: str, target: str,
+             found: tuple[Mention, ...] | None = None) -> list[float]:
+        mentions = _mentions(text) if found is None else found
         tm = [m for m in mentions if m.code == target]
         hm = [m for m in mentions if holder and m.code == holder]
-        view = view_text(text, holder, target)
+        view = view_text(text, holder, target, mentions=found)
         stripped = text.rstrip()
         letters = [c for c in text if c.isalpha()]
         return [

@@ -14,7 +14,17 @@ from typing import Any
 
 import numpy as np
 
-from .rows import HOLDER, HOLDER_UNNAMED, NO_HOLDER, OTHER, TARGET, _mentions, _RowTransformer
+from .actors import Mention
+from .rows import (
+    HOLDER,
+    HOLDER_UNNAMED,
+    NO_HOLDER,
+    OTHER,
+    TARGET,
+    _mentions,
+    _RowTransformer,
+    row_mentions,
+)
 
 __all__ = ["TargetView", "relation_text", "view_text"]
 
@@ -72,11 +82,14 @@ class TargetView(_RowTransformer):
         rows = self._rows(X)
         if self.scope not in ("sentence", "relation"):
             raise ValueError(f"scope must be 'sentence' or 'relation', got {self.scope!r}")
-        out = [self._view(t, h, g) for t, h, g in zip(rows["text"], rows["holder"], rows["target"])]
+        out = [self._view(t, h, g, ms) for t, h, g, ms in
+               zip(rows["text"], rows["holder"], rows["target"], row_mentions(rows))]
         return np.array(out, dtype=object)
 
-    def _view(self, text: str, holder: str, target: str) -> str:
-        view = view_text(text, holder, target, lowercase=self.lowercase, mark_others=self.mark_others)
+    def _view(self, text: str, holder: str, target: str,
+              mentions: tuple[Mention, ...] | None = None) -> str:
+        view = view_text(text, holder, target, lowercase=self.lowercase, mark_others=self.mark_others,
+                         mentions=mentions)
         return view if self.scope == "sentence" else relation_text(view, self.context)
 
     def _names(self) -> list[str]:
@@ -85,9 +98,11 @@ class TargetView(_RowTransformer):
 
 @lru_cache(maxsize=50_000)
 def view_text(text: str, holder: str, target: str, *, lowercase: bool = True,
-              mark_others: bool = True) -> str:
+              mark_others: bool = True, mentions: tuple[Mention, ...] | None = None) -> str:
     """The target-aware view of one sentence; see :class:`TargetView`.
 
+    ``mentions`` are the sentence's mentions when already found (by :func:`stance.analyze`, with
+    the document's date and the caller's gazetteer); otherwise they are found here, without a date.
     Cached: the word, character and relation views, the cue and the structural features all read
     the same view of a row.
 
@@ -101,7 +116,7 @@ def view_text(text: str, holder: str, target: str, *, lowercase: bool = True,
     parts: list[str] = []
     last = 0
     holder_named = False
-    for m in _mentions(text):
+    for m in _mentions(text) if mentions is None else mentions:
         if m.code == target:
             token = TARGET
         elif holder and m.code == holder:

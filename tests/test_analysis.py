@@ -520,3 +520,80 @@ def test_short_direct_lines(default_model):
     # no direct condemnation comes out as support
     assert all(got.get((i, h, t)) != "support"
                for i, (_, h, t, stance) in enumerate(SHORT_LINES) if stance == "oppose")
+
+
+# ---------------------------------------------------------------------------------------------
+# Who acts on whom: our own sentences of the kinds that real news misread (issue: roles)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "holder", "target"), [
+    # the target acts on others; they take no position by it
+    ("China temporarily suspends flights arriving from several countries including Italy, Spain "
+     "and Greece over concerns about the spread of the virus.", "ESP", "CHN"),
+    # China protests; India receives
+    ("The Indian government says it has received a formal protest from China over the Dalai "
+     "Lama's visit to Arunachal Pradesh.", "IND", "CHN"),
+    # a national is not the state (rule 3)
+    ("Australian police arrest a Chinese national in Sydney suspected of running an illegal "
+     "casino network.", "AUS", "CHN"),
+    # a report of a fact
+    ("A report by the Swedish defence research agency says Russia has doubled its military "
+     "spending since 2020.", "SWE", "RUS"),
+    # a sports result
+    ("Canada beat Russia in the ice hockey final.", "CAN", "RUS"),
+])
+def test_no_position_for_actors_that_take_none(default_model, text, holder, target):
+    rows = analyze(text, model=default_model)
+    mine = rows[(rows["holder"] == holder) & (rows["target"] == target)]
+    assert not mine["stance"].isin(["oppose", "support"]).any()
+
+
+def test_mentions_are_found_once_per_sentence(default_model, monkeypatch):
+    from stance import actors, rows
+
+    docs = ["China suspends flights from Italy and Spain. Japan condemned Russia's invasion.",
+            "We reject the claims of the Soviet Union and China.", "Borrell criticised Russia."]
+    calls: list[str] = []
+    find = actors.Gazetteer.find
+
+    def counting(self, text, as_of=None):
+        calls.append(text)
+        return find(self, text, as_of)
+
+    monkeypatch.setattr(actors.Gazetteer, "find", counting)
+    rows._mentions.cache_clear()
+    out = analyze(docs, model=default_model, speaker_col=None)
+    assert len(out) >= 4
+    assert sorted(calls) == sorted(s.text for d in docs for s in stance.split_sentences(d))
+
+
+def test_the_document_date_reaches_holders_and_features(default_model, monkeypatch):
+    # Borrell was Spain's foreign minister in 2019 and the EU's High Representative in 2021
+    docs = pd.DataFrame({"text": ["Borrell criticised Russia."] * 2,
+                         "date": ["2019-05-01", "2021-05-01"]})
+    seen: list[tuple] = []
+    from stance import views
+
+    view = views.view_text
+
+    def spy(text, holder, target, **kw):
+        seen.append(tuple(m.code for m in kw.get("mentions") or ()))
+        return view(text, holder, target, **kw)
+
+    monkeypatch.setattr(views, "view_text", spy)
+    monkeypatch.setattr("stance.cues.view_text", spy)
+    monkeypatch.setattr("stance.structure.view_text", spy)
+    rows = analyze(docs, model=default_model, date_col="date")
+    assert rows["holder"].tolist() == ["ESP", "EU"]
+    # every feature read the mentions found with the date, never found them again
+    assert seen and {("ESP", "RUS"), ("EU", "RUS")} == set(seen)
+
+
+def test_a_users_gazetteer_reaches_analyze(default_model):
+    gazetteer = stance.load_gazetteer({"Hermit Kingdom": "PRK"})
+    text = "The Hermit Kingdom warned China over the border."
+    assert "PRK" not in set(analyze(text, model=default_model)["holder"])
+    for n_jobs in (1, 2):
+        rows = analyze([text, text], model=default_model, gazetteer=gazetteer, n_jobs=n_jobs)
+        assert set(rows["holder"]) == {"PRK"}

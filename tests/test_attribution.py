@@ -44,9 +44,9 @@ def test_candidate_features_clone_and_params():
     features = CandidateFeatures()
     copy = clone(features)
     assert copy is not features and type(copy) is CandidateFeatures
-    assert copy.get_params() == features.get_params() == {}
+    assert copy.get_params() == features.get_params() == {"roles": False}
     assert features.set_params(**features.get_params()) is features
-    assert features.get_params() == {}
+    assert features.set_params(roles=True).get_params() == {"roles": True}
 
 
 def test_candidate_features_joblib_round_trip(tmp_path):
@@ -124,10 +124,13 @@ def test_holder_pipeline_is_cloneable():
 
 
 def test_candidate_rows_lists_named_actors_except_target_plus_speaker():
-    rows = candidate_rows("Japan and Britain condemned Russia's invasion of Ukraine.", "RUS", "FRA")
+    text = "Japan and Britain condemned Russia's invasion of Ukraine."
+    rows = candidate_rows(text, "RUS", "FRA", for_training=True)
     assert [r["candidate"] for r in rows] == ["JPN", "GBR", "UKR", "FRA"]
     assert all(r["target"] == "RUS" and r["speaker"] == "FRA" for r in rows)
-    assert set(rows[0]) == {"text", "target", "candidate", "speaker"}
+    assert set(rows[0]) == {"text", "target", "candidate", "speaker", "partner"}
+    # when predicting, Ukraine is what Japan and Britain speak of, like Russia: no candidate
+    assert [r["candidate"] for r in candidate_rows(text, "RUS", "FRA")] == ["JPN", "GBR", "FRA"]
 
 
 def test_candidate_rows_speaker_not_duplicated_and_not_the_target():
@@ -425,10 +428,11 @@ def test_training_keeps_arena_and_place_candidates_as_negatives():
     ("Russia held drills with China, Iran and Belarus.", "CHN", ["RUS", "IRN", "BLR"]),
     ("Leaders from Germany, France, Russia and Ukraine met for talks.", "RUS",
      ["DEU", "FRA", "UKR"]),
-    ("Japan thanked Australia and Taiwan.", "TWN", ["JPN", "AUS"]),
+    # two actors thanked together: neither takes a position on the other by it (co-objects)
+    ("Japan thanked Australia and Taiwan.", "TWN", ["JPN"]),
     # the list ends at its "and" (the seed article)
     ("Concerned about arms advances in China and North Korea, Japan passed reforms.", "CHN",
-     ["PRK", "JPN"]),
+     ["JPN"]),
     ("Japan thanked partners including Australia, Taiwan and New Zealand, and Australia praised "
      "Taiwan.", "TWN", ["JPN", "AUS"]),
 ])

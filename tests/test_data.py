@@ -156,16 +156,37 @@ def test_default_gazetteer_loads() -> None:
     assert "TWN" in gaz.codes and gaz.kind("EU") == "organisation"
 
 
-def test_non_state_heads_well_formed() -> None:
-    rows = read("non_state.tsv")
-    heads = [row["head"] for row in rows]
-    assert len(heads) == len(set(heads)), "a head noun is listed twice"
-    kinds = {"civil society", "sport", "business", "armed group", "private person"}
+def test_word_classes_well_formed() -> None:
+    rows = read("word_classes.tsv")
+    assert rows, "word_classes.tsv is empty"
+    seen = set()
     for i, row in enumerate(rows, start=2):
-        assert row["head"] == row["head"].lower() and row["head"].isalpha(), (i, row)
-        assert row["kind"] in kinds, (i, row)
+        assert re.fullmatch(r"[a-z_]+", row["class"]), (i, row)
+        assert row["word"].strip() == row["word"] and row["word"], (i, row)
+        assert row["note"].strip(), (i, row)
+        assert (row["class"], row["word"]) not in seen, ("listed twice", i, row)
+        seen.add((row["class"], row["word"]))
+    heads = {row["word"] for row in rows if row["class"] in ("non_state_head", "private_people")}
     # nouns of the state itself would drop real holders
-    assert not {"government", "ministry", "forces", "army", "officials", "media"} & set(heads)
+    assert not {"government", "ministry", "forces", "army", "officials", "media", "navy"} & heads
+    saying = {row["word"] for row in rows if row["class"] == "saying"}
+    assert {"says", "said", "according to"} <= saying
+
+
+def test_role_rules_well_formed() -> None:
+    from stance.roles import EFFECTS, PREDICATES, WHEN, load_role_rules
+
+    rows = read("role_rules.tsv")
+    names = [row["rule"] for row in rows]
+    assert len(names) == len(set(names)), "a rule name is used twice"
+    for i, row in enumerate(rows, start=2):
+        assert row["when"] in WHEN, (i, row)
+        assert set(row["effect"].split("|")) <= set(EFFECTS), (i, row)
+        assert not row["predicate"] or row["predicate"] in PREDICATES, (i, row)
+        assert row["left"] or row["right"] or row["predicate"] or row["via"] not in ("", "any"), (i, row)
+        assert row["example"].strip(), ("every rule shows an example", i, row)
+    # every pattern compiles with its word classes
+    assert len(load_role_rules().rules) == len(rows)
 
 
 def test_seats_well_formed(actors: list[dict[str, str]]) -> None:

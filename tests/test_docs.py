@@ -14,7 +14,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 MODULES = ["stance", "stance._checks", "stance.text", "stance.actors", "stance.features",
            "stance.rows", "stance.views", "stance.sentiment", "stance.cues", "stance.structure",
            "stance.tfidf", "stance.model", "stance.attribution", "stance.analysis", "stance.profiles",
-           "stance.io", "stance.annotation", "stance.plots", "stance.dask", "stance.gold"]
+           "stance.io", "stance.annotation", "stance.plots", "stance.dask", "stance.gold", "stance.roles",
+           "stance.sentence"]
 
 
 def _blocks(lang: str) -> list[str]:
