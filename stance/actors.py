@@ -70,7 +70,7 @@ def _key(surface: str) -> str:
     return _SPACES.sub(" ", surface.translate(_KEY_TRANS)).strip().lower()
 
 
-@dataclass(slots=True, unsafe_hash=True)
+@dataclass(slots=True)
 class Mention:
     """One mention of an actor in a text.
 
@@ -115,6 +115,10 @@ class Mention:
     person: str | None = None
     office: str | None = None
     former: bool | None = None
+
+    def __hash__(self) -> int:
+        # mentions are never changed once found; a cheap hash lets tuples of them key caches
+        return hash((self.code, self.start, self.end, self.via))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the mention as a plain ``dict`` (for a DataFrame or JSON)."""

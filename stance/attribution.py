@@ -119,8 +119,15 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     []
     """
     found = list(mentions if mentions is not None else find_actors(text))
+    if not speaker and all(m.code == target for m in found):
+        return []  # nobody else is named: no candidate, whatever the roles
     if held is None:
-        held = mention_rules(text, found, target, speaker, rules)
+        # enough to know whether each mention is ruled out (a target's: whether it has no holder)
+        def enough(m: Mention, rule: RoleRule) -> bool:
+            effect = "target" if m.code == target else "candidate"
+            return effect in rule.effects and rule.active(for_training, speaker)
+
+        held = mention_rules(text, found, target, speaker, rules, enough=enough)
 
     def ruled(i: int, effect: str) -> bool:
         return any(effect in r.effects and r.active(for_training, speaker) for r in held[i])
@@ -497,8 +504,10 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
     for g in groups:
         sentence = g.get("sentence")
         if sentence is not None:  # an analysed sentence: mentions and roles found once
-            cands = candidate_rows(sentence.text, g["target"], g.get("speaker", ""),
-                                   sentence.mentions, held=sentence.held(g["target"]))
+            speaker = g.get("speaker", "")
+            alone = not speaker and all(m.code == g["target"] for m in sentence.mentions)
+            cands = [] if alone else candidate_rows(sentence.text, g["target"], speaker,
+                                                     sentence.mentions, rules=sentence.rules)
             found = sentence.mentions
         else:
             cands = candidate_rows(g["text"], g["target"], g.get("speaker", ""), g.get("mentions"))

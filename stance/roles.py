@@ -209,6 +209,17 @@ class RoleRules:
         self.rules = tuple(rules)
         self.classes = classes
         self._patterns: dict[str, re.Pattern[str]] = {}
+        self._for: dict[tuple[bool, str, str, bool], tuple[RoleRule, ...]] = {}
+
+    def for_mention(self, m: Mention, target: str) -> tuple[RoleRule, ...]:
+        """The rules that may hold of ``m`` (by whether it is the target, its kind, how it is
+        named and whether it is possessive), in file order (cached)."""
+        key = (m.code == target, m.kind, m.via, m.possessive)
+        found = self._for.get(key)
+        if found is None:
+            found = tuple(r for r in self.rules if _applies(r, m, target))
+            self._for[key] = found
+        return found
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -311,13 +322,21 @@ def load_role_rules(extra_rules: str | os.PathLike[str] | None = None,
 class _Context:
     """What predicates read: the sentence, its mentions, the target, the speaker, and a cache."""
 
-    __slots__ = ("cache", "mentions", "rules", "speaker", "target", "text")
+    __slots__ = ("_clause_of", "_segments", "cache", "mentions", "rules", "speaker", "target", "text")
 
     def __init__(self, text: str, mentions: Sequence[Mention], target: str, speaker: str,
                  rules: RoleRules) -> None:
         self.text, self.mentions, self.target, self.speaker = text, mentions, target, speaker
         self.rules = rules
         self.cache: dict[str, Any] = {}
+        self._segments: tuple[list[tuple[int, int, int]], str] | None = None
+        self._clause_of: dict[int, int] = {}
+
+    def clauses(self) -> tuple[list[tuple[int, int, int]], str]:
+        """The clause segments and the sentence with its asides blanked (:func:`_clause_spans`)."""
+        if self._segments is None:
+            self._segments = _clause_spans(self)
+        return self._segments
 
     def once(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self.cache:
@@ -329,6 +348,14 @@ class _Context:
 
 
 _WORD = re.compile(r"[\w']+|[^\w\s]")
+_CHARTER = re.compile(r"\s+Charter\b")
+_PLACE_AFTER = re.compile(r"\s*(?:[,.;:)]|$)")
+_LIST_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|&\s*)(?:the\s+)?")
+_RUN_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|&\s*|[-–‐‑/])(?:the\s+)?")
+_AND_OR = re.compile(r"\b(?:and|or)\b|&")
+_BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
+_ONLY_JOINS = re.compile(r"(?:\s|,|\band\b|\bor\b|&|'s|’s|the\b)*")
+_ASIDE = re.compile(r"\s[–—-]\s[^–—]{1,200}?\s[–—-]\s|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]")
 
 #: Predicate name -> function(context, mention index) -> bool.
 PREDICATES: dict[str, Callable[[_Context, int], bool]] = {}
@@ -367,7 +394,7 @@ def _arena_pred(ctx: _Context, i: int) -> bool:
     # a seat named like a city ("pressure from Brussels") is the organisation acting
     if not (" " in m.text or m.text.isupper()):
         return False
-    if re.match(r"\s+Charter\b", text[m.end:]):
+    if _CHARTER.match(text, m.end):
         return True
     before = ctx.pattern("arena_before",
                          r"(?:\b{arena_preposition}|\b{exclusion}(?:\s+[\w-]+){0,3}?\s+(?i:from)|"
@@ -413,10 +440,10 @@ def _place_spans(ctx: _Context) -> list[tuple[int, int, str]]:
                              r"\b{place_preposition}\s+(?:the\s+)?"
                              r"(?P<phrase>(?:[A-Z][\w'’.-]*,?\s+(?:and\s+)?){1,8}?"
                              r"(?:{place_unit}\s+of\s+(?:the\s+)?|(?<=,\s)))$")
-    after = re.compile(r"\s*(?:[,.;:)]|$)")
     spans = []
     for m in mentions:
-        if m.kind == "country" and m.via == "name" and not m.possessive and after.match(text, m.end):
+        if m.kind == "country" and m.via == "name" and not m.possessive and \
+                _PLACE_AFTER.match(text, m.end):
             before = before_pat.search(text, max(0, m.start - 120), m.start)
             if before and not any(before.start("phrase") <= n.start < m.start and n.code != m.code
                                   for n in mentions):
@@ -435,7 +462,7 @@ def _listed_with_target(ctx: _Context, i: int) -> bool:
 
 def _listed(ctx: _Context) -> set[int]:
     text = ctx.text
-    join = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|&\s*)(?:the\s+)?")
+    join = _LIST_JOIN
     obj = ctx.pattern("list_object", r"\b{list_object}\s*[,:(\-–—]?\s*(?i:the\s+)?$")
     runs: list[list[Mention]] = []
     closed = False  # a list ends at its "and": "advances in China and North Korea, Japan passed"
@@ -443,7 +470,7 @@ def _listed(ctx: _Context) -> set[int]:
         gap = text[runs[-1][-1].end:m.start] if runs else ""
         if runs and not closed and join.fullmatch(gap) and m.code not in {n.code for n in runs[-1]}:
             runs[-1].append(m)
-            closed = bool(re.search(r"\b(?:and|or)\b|&", gap))
+            closed = bool(_AND_OR.search(gap))
         else:
             runs.append([m])
             closed = False
@@ -474,7 +501,7 @@ def _victims(ctx: _Context) -> set[int]:
     harm = ctx.pattern("harmed_by", r"\b(?:is|are|was|were|been|being)\s+(?:\w+ly\s+)?{harm_passive}\b"
                                     r"[^.;:!?]{0,90}?\bby\s+(?:the\s+)?$")
     says = ctx.pattern("says", r"\b(?:{saying}|that)\b")
-    by_before = re.compile(r"\bby\s+(?:the\s+)?$")
+    by_before = _BY_BEFORE
     for t in ctx.mentions:
         if t.code != target:
             continue
@@ -514,7 +541,7 @@ def _acted_on_by_target(ctx: _Context, i: int) -> bool:
     for n in ctx.mentions:
         if subject.end <= n.start and n.end <= m.start:
             rest = rest.replace(ctx.text[n.start:n.end], " ")
-    if re.fullmatch(r"(?:\s|,|\band\b|\bor\b|&|'s|’s|the\b)*", rest):
+    if _ONLY_JOINS.fullmatch(rest):
         return False
     if ctx.pattern("reciprocal_next", r"(?:\b{reciprocal}\s+(?:\S+\s+){0,3}|"
                    r"\b(?i:with|between)\s+(?:the\s+)?(?:[A-Z][\w.'’-]*\s+)?)$").search(between):
@@ -522,7 +549,7 @@ def _acted_on_by_target(ctx: _Context, i: int) -> bool:
     if ctx.pattern("saying_between", r"\b{saying}\b").search(between):
         return True
     if ctx.pattern("passive_by", r"\b(?i:is|are|was|were|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b"
-                   ).search(between) or re.search(r"\bby\s+(?:the\s+)?$", between):
+                   ).search(between) or _BY_BEFORE.search(between):
         return False
     if ctx.pattern("reciprocal", r"\b{reciprocal}\b").search(between) or ctx.pattern(
             "partner", r"\b(?i:with|between)\s+(?:the\s+)?$").search(between):
@@ -545,7 +572,7 @@ def _target_speech(ctx: _Context) -> int | None:
     """Where the target's own speech begins: after the verb of saying of a clause whose subject is
     the target ("Russia's human rights commissioner states that ... civilians relocated by
     Ukraine"); everything after it to the end of the sentence is the target's claim."""
-    segments, _ = ctx.once("clauses", lambda: _clause_spans(ctx))
+    segments, _ = ctx.clauses()
     for k in sorted({j for _, _, j in segments if j > 0}):
         subject = _clause_subject(ctx, k)
         if subject is None or subject.code != ctx.target:
@@ -579,7 +606,7 @@ def _clause_spans(ctx: _Context) -> tuple[list[tuple[int, int, int]], str]:
     masked = list(text)
     segments: list[tuple[int, int, int]] = []
     clause = 0
-    for aside in re.finditer(r"\s[–—-]\s[^–—]{1,200}?\s[–—-]\s|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]", text):
+    for aside in _ASIDE.finditer(text):
         clause += 1
         segments.append((aside.start(), aside.end(), -clause))
         masked[aside.start():aside.end()] = " " * (aside.end() - aside.start())
@@ -598,24 +625,38 @@ def _clause_spans(ctx: _Context) -> tuple[list[tuple[int, int, int]], str]:
 
 def _clause(ctx: _Context, pos: int) -> int:
     """The clause that holds the character at ``pos`` (asides first)."""
-    segments, _ = ctx.once("clauses", lambda: _clause_spans(ctx))
+    known = ctx._clause_of.get(pos)
+    if known is not None:
+        return known
+    segments, _ = ctx.clauses()
+    found = segments[-1][2]
     for a, b, k in segments:
         if k < 0 and a <= pos < b:
-            return k
-    for a, b, k in segments:
-        if k > 0 and a <= pos < b:
-            return k
-    return segments[-1][2]
+            found = k
+            break
+    else:
+        for a, b, k in segments:
+            if k > 0 and a <= pos < b:
+                found = k
+                break
+    ctx._clause_of[pos] = found
+    return found
 
 
 def _clause_mentions(ctx: _Context, k: int) -> list[Mention]:
-    return [n for n in ctx.mentions if _clause(ctx, n.start) == k]
+    by_clause = ctx.once("clause_mentions", lambda: [_clause(ctx, n.start) for n in ctx.mentions])
+    return [n for n, j in zip(ctx.mentions, by_clause) if j == k]
 
 
 def _clause_subject(ctx: _Context, k: int) -> Mention | None:
     """The actor that opens clause ``k`` as its subject: the first actor mention in it, when only
-    determiners, titles and modifiers come before it (no preposition), or None."""
-    segments, blank = ctx.once("clauses", lambda: _clause_spans(ctx))
+    determiners, titles and modifiers come before it (no preposition), or None (computed once per
+    clause)."""
+    return ctx.once(f"subject{k}", lambda: _find_clause_subject(ctx, k))
+
+
+def _find_clause_subject(ctx: _Context, k: int) -> Mention | None:
+    segments, blank = ctx.clauses()
     inside = _clause_mentions(ctx, k)
     if not inside or k < 0:
         return None
@@ -637,7 +678,7 @@ def _clause_subject(ctx: _Context, k: int) -> Mention | None:
 def _runs(ctx: _Context) -> list[list[Mention]]:
     """Coordinated actors: mentions joined only by commas, "and", "or" or "&" ("China and
     Russia", "France, Germany and the United Kingdom")."""
-    join = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|&\s*|[-–‐‑/])(?:the\s+)?")
+    join = _RUN_JOIN
     runs: list[list[Mention]] = []
     closed = False  # a list ends at its "and": "advances in China and North Korea, Japan passed"
     for m in sorted(ctx.mentions, key=lambda m: m.start):
@@ -646,7 +687,7 @@ def _runs(ctx: _Context) -> list[list[Mention]]:
                 m.code not in {n.code for n in runs[-1]} and \
                 _clause(ctx, m.start) == _clause(ctx, runs[-1][-1].start):
             runs[-1].append(m)
-            closed = bool(re.search(r"\b(?:and|or)\b|&", gap))
+            closed = bool(_AND_OR.search(gap))
         else:
             runs.append([m])
             closed = False
@@ -670,7 +711,7 @@ def _coordination(ctx: _Context, i: int) -> str:
         return ""
     codes = {n.code for n in run}
     k = _clause(ctx, run[0].start)
-    segments, blank = ctx.once("clauses", lambda: _clause_spans(ctx))
+    segments, blank = ctx.clauses()
     end = max(b for a, b, j in segments if j == k)
     start = min(a for a, b, j in segments if j == k)
     joint = ctx.pattern("joint_words", r"\b{joint}\b")
@@ -737,7 +778,7 @@ def _object_with_target(ctx: _Context, i: int) -> bool:
         return False
     if not any(t.code == ctx.target and t.start > subject.end for t in _clause_mentions(ctx, k)):
         return False
-    if re.search(r"\bby\s+(?:the\s+)?$", ctx.text[max(0, m.start - 12):m.start]):
+    if _BY_BEFORE.search(ctx.text, max(0, m.start - 12), m.start):
         return False
     run = next((r for r in ctx.once("runs", lambda: _runs(ctx)) if any(n is m for n in r)), [])
     if any(n is subject for n in run):
@@ -817,16 +858,20 @@ def _applies(rule: RoleRule, m: Mention, target: str) -> bool:
 
 
 def mention_rules(text: str, mentions: Sequence[Mention], target: str, speaker: str = "",
-                  rules: RoleRules | None = None) -> list[tuple[RoleRule, ...]]:
-    """The rules that hold of each mention of ``text`` relative to ``target`` (in every mode)."""
+                  rules: RoleRules | None = None,
+                  enough: Callable[[Mention, RoleRule], bool] | None = None
+                  ) -> list[tuple[RoleRule, ...]]:
+    """The rules that hold of each mention of ``text`` relative to ``target`` (in every mode).
+
+    ``enough``, when given, stops looking at a mention's rules once it returns True for one that
+    holds (what holder attribution needs to know is whether a mention is ruled out at all).
+    """
     rules = RoleRules.default() if rules is None else rules
     ctx = _Context(text, mentions, target, speaker, rules)
     out: list[tuple[RoleRule, ...]] = []
     for i, m in enumerate(mentions):
         held = []
-        for rule in rules.rules:
-            if not _applies(rule, m, target):
-                continue
+        for rule in rules.for_mention(m, target):
             if rule.left is not None and not rule.left.search(text, max(0, m.start - rule.window),
                                                                 m.start):
                 continue
@@ -835,6 +880,8 @@ def mention_rules(text: str, mentions: Sequence[Mention], target: str, speaker: 
             if rule.predicate and not PREDICATES[rule.predicate](ctx, i):
                 continue
             held.append(rule)
+            if enough is not None and enough(m, rule):
+                break
         out.append(tuple(held))
     # mentions of one actor in one noun phrase ("Russian President Vladimir Putin") are one mention
     same = rules.pattern("same_phrase_title", r"(?:\s|{title_word}\b|{title_noun}\b)*")

@@ -108,7 +108,8 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     if MENTIONS in frame.columns:
         # the sentence's mentions, found once upstream (stance.analyze): features read them
         # instead of finding them again, with the document's date and the caller's gazetteer
-        out[MENTIONS] = [tuple(v) if isinstance(v, (list, tuple)) else None for v in frame[MENTIONS]]
+        out[MENTIONS] = [v if type(v) is tuple else tuple(v) if isinstance(v, list) else None
+                         for v in frame[MENTIONS]]
         return out[[*REQUIRED, MENTIONS]]
     return out[list(REQUIRED)]
 

@@ -93,7 +93,7 @@ class StructuralFeatures(_RowTransformer):
         hm = [m for m in mentions if holder and m.code == holder]
         view = view_text(text, holder, target, mentions=found)
         stripped = text.rstrip()
-        letters = [c for c in text if c.isalpha()]
+        caps = text.upper() == text and text.lower() != text  # letters, all capitals
         return [
             float(not holder),
             float(bool(hm)),
@@ -105,7 +105,7 @@ class StructuralFeatures(_RowTransformer):
             float(bool(_REPORTED.search(text))),
             float(bool(_FIRST_PERSON.search(text))),
             float(bool(stripped) and stripped[-1] not in ".!?\"'\u201d"),
-            float(bool(letters) and all(c.isupper() for c in letters)),
+            float(caps),
             float("?" in text),
             float('"' in text or "\u201c" in text),
             min(len({m.code for m in mentions}), 5) / 5,
