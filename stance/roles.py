@@ -419,7 +419,10 @@ def _sports_result(ctx: _Context, i: int) -> bool:
         sport = ctx.pattern("sport", r"\b{sport_event}\b")
         result = ctx.pattern("result", r"\b\d{1,2}\s*[-–]\s*\d{1,2}\b|"
                                        r"\b{sport_win}\s+(?:[\w'-]+\s+){0,6}?{sport_prize}\b|"
-                                       r"\b{sport_beat}\s+(?:the\s+)?[A-Z]")
+                                       r"\b{sport_beat}\s+(?:the\s+)?[A-Z]|"
+                                       r"\b(?i:finish(?:ed|es)?\s+(?:clear\s+of|ahead\s+of|behind)|"
+                                       r"tested\s+positive|play(?:ed|s)?\s+(?:against\s+)?(?=[A-Z])|"
+                                       r"(?:friendl(?:y|ies)|match(?:es)?|games?)\s+against)")
         return bool(sport.search(ctx.text) and result.search(ctx.text))
     return ctx.once("sports_result", compute)
 
@@ -813,6 +816,22 @@ def _reports_figures(ctx: _Context, i: int) -> bool:
         return False
     return bool(ctx.pattern("reporting_verb", r"(?:'s|’s)?(?:\s+[\w.-]+){0,4}?\s+{reporting_verb}\b")
                 .match(ctx.text, m.end))
+
+
+@_predicate("tells_figures")
+def _tells_figures(ctx: _Context, i: int) -> bool:
+    """The source of a report of figures ("Chinese wine sales grew 25% in 2003, the US Agriculture
+    Department said"; "106,200 tonnes of corn were shipped, according to the U.S. Agriculture
+    Department"): a sentence with a figure and no conflict or cooperation cue, whose actor tells
+    of it, reports a fact and takes no position."""
+    m = ctx.mentions[i]
+    if not _tells(ctx, m, ctx.text[max(0, m.start - 40):m.start]) and not ctx.pattern(
+            "according_wide", r"\b(?i:according\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$"
+            ).search(ctx.text, max(0, m.start - 60), m.start):
+        return False
+    figures = ctx.once("figures", lambda: bool(re.search(r"\d", ctx.text)) and not re.search(
+        r"\b(?:" + _cue_alternation() + r")", ctx.text))
+    return bool(figures)
 
 
 @_predicate("receives_from_target")
