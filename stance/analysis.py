@@ -431,6 +431,8 @@ def analyze_files(
     chunksize: int = 2_000,
     n_jobs: int = 1,
     progress: bool = False,
+    gazetteer: Gazetteer | None = None,
+    role_rules: RoleRules | None = None,
 ) -> pd.DataFrame | Path:
     """Analyse files chunk by chunk, writing rows as they are produced.
 
@@ -485,9 +487,11 @@ def analyze_files(
                 docs = _as_docs(chunk, text_col, file_id_col, date_col, speaker_col, source_col,
                                 positions=positions)
                 if n_jobs == 1 or len(docs) < 2:
-                    rows = analyze_frame(docs, model, targets)
+                    rows = analyze_frame(docs, model, targets, gazetteer=gazetteer,
+                                         role_rules=role_rules)
                 else:
-                    rows = _analyze_parallel(docs, model, targets, n_jobs, False)
+                    rows = _analyze_parallel(docs, model, targets, n_jobs, False, gazetteer,
+                                             role_rules)
                 if sink is not None:
                     sink.write(rows)
                 else:

@@ -42,6 +42,10 @@ def _input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--targets", default="CHN,RUS,TWN", help="comma-separated target codes")
     p.add_argument("--model", help="a model file from `stance train` (default: bundled model)")
     p.add_argument("--jobs", type=int, default=1, help="worker processes; -1 for all cores")
+    p.add_argument("--aliases", help="TSV/CSV of your own aliases (columns alias, code) added to "
+                                     "the gazetteer")
+    p.add_argument("--role-rules", help="TSV of your own role rules (columns of "
+                                        "stance/data/role_rules.tsv) added to the package's")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -130,6 +134,26 @@ def _read_rows_or_docs(args: argparse.Namespace) -> tuple[Any, bool]:
     return frame, False
 
 
+def _knowledge(args: argparse.Namespace) -> dict[str, Any]:
+    """The user's gazetteer and role rules, from --aliases and --role-rules."""
+    out: dict[str, Any] = {}
+    if getattr(args, "aliases", None):
+        from .actors import load_gazetteer
+
+        try:
+            out["gazetteer"] = load_gazetteer(args.aliases)
+        except (OSError, ValueError) as exc:
+            raise CLIError(f"--aliases: {exc}") from None
+    if getattr(args, "role_rules", None):
+        from .roles import load_role_rules
+
+        try:
+            out["role_rules"] = load_role_rules(args.role_rules)
+        except (OSError, ValueError) as exc:
+            raise CLIError(f"--role-rules: {exc}") from None
+    return out
+
+
 def _analyze(args: argparse.Namespace, frame: Any) -> Any:
     from .analysis import analyze
 
@@ -137,7 +161,8 @@ def _analyze(args: argparse.Namespace, frame: Any) -> Any:
     return analyze(frame, model=_model(args.model), targets=_targets(args.targets),
                    text_col=args.text_col if args.text_col in frame.columns else "text",
                    id_col=args.id_col, date_col=args.date_col, speaker_col=args.speaker_col,
-                   source_col=args.source_col, n_jobs=args.jobs, progress=progress)
+                   source_col=args.source_col, n_jobs=args.jobs, progress=progress,
+                   **_knowledge(args))
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
@@ -178,7 +203,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                         targets=_targets(args.targets), text_col=args.text_col, id_col=args.id_col,
                         date_col=args.date_col, speaker_col=args.speaker_col,
                         source_col=args.source_col, chunksize=args.chunksize, n_jobs=args.jobs,
-                        progress=not args.quiet)
+                        progress=not args.quiet, **_knowledge(args))
     print(f"wrote {out}")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -345,3 +346,43 @@ def test_sample_missing_input_and_bad_n(capsys, tmp_path, labelled, default_mode
     code, _, err = run(capsys, "sample", labelled, "-n", "0", "-o", out_path)
     assert_error(code, err, "n must be")
     assert not out_path.exists() and leftovers(tmp_path) == []
+
+
+def test_analyze_and_profile_take_your_aliases_and_role_rules(capsys, tmp_path, default_model):
+    docs = tmp_path / "docs.csv"
+    docs.write_text("id,text\n1,The Hermit Kingdom warned China over the border.\n", encoding="utf-8")
+    aliases = tmp_path / "aliases.tsv"
+    aliases.write_text("alias\tcode\nHermit Kingdom\tPRK\n", encoding="utf-8")
+    out = tmp_path / "rows.csv"
+    code, _, _ = run(capsys, "analyze", docs, "--out", out, "--aliases", aliases, "--quiet")
+    assert code == 0
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert set(rows["holder"]) == {"PRK"}
+    code, printed, _ = run(capsys, "profile", docs, "--aliases", aliases, "--quiet")
+    assert code == 0 and "PRK" in printed
+    # a rule of your own: what the Hermit Kingdom "warns" over a border is no position here
+    rules = tmp_path / "rules.tsv"
+    rules.write_text(
+        "rule\trole\tmentions\tkind\tvia\tpossessive\tleft\twindow\tright\tpredicate\twhen\teffect\t"
+        "example\nhermit\tlabel\tother\tany\tany\tany\t\t\t\\s+(?i:warned)\\b\t\tpredict\tcandidate\tx\n",
+        encoding="utf-8")
+    code, _, _ = run(capsys, "analyze", docs, "--out", out, "--aliases", aliases, "--role-rules",
+                     rules, "--quiet")
+    assert code == 0
+    assert set(pd.read_csv(out, dtype=str, keep_default_na=False)["holder"]) == {""}
+
+
+@pytest.mark.parametrize(("option", "content", "message"), [
+    ("--aliases", None, "--aliases: .*cannot read alias file"),
+    ("--role-rules", "rule\trole\n", "--role-rules: .*missing column"),
+])
+def test_bad_aliases_or_rules_exit_2_with_one_line(capsys, tmp_path, option, content, message):
+    docs = tmp_path / "docs.csv"
+    docs.write_text("id,text\n1,Japan condemned Russia.\n", encoding="utf-8")
+    path = tmp_path / "knowledge.tsv"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, "analyze", docs, "--out", tmp_path / "rows.csv", option, path)
+    assert code == 2
+    assert re.search(message, err) and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "rows.csv").exists()
