@@ -24,7 +24,7 @@ from ._checks import check_text
 from .actors import Gazetteer, speaker_code
 from .references import LOOKBACK, resolve_pair_reference
 from .roles import RoleRules
-from .rows import _is_missing
+from .rows import MENTIONS, _is_missing
 from .sentence import AnalysedSentence
 from .sentiment import _window, sentiment
 from .text import split_sentences
@@ -209,7 +209,7 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
     texts = frame["_text"]  # what the models read (see _sentence_rows)
     mentions = [s.mentions for s in frame["_sentence"]]  # found once per sentence
     X = pd.DataFrame({"text": texts, "holder": frame["holder"], "target": frame["target"],
-                      "mentions": mentions})
+                      MENTIONS: mentions})
     proba = model.predict_proba(X)
     classes = list(model.classes_)
     for label in ("oppose", "neutral", "support"):

@@ -32,6 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .actors import Mention, find_actors
 from .roles import RoleRule, RoleRules, mention_roles, mention_rules, word_pattern
+from .rows import MENTIONS
 
 __all__ = [
     "CandidateFeatures",
@@ -48,8 +49,6 @@ _WORD = re.compile(r"[\w']+|[^\w\s]")
 CANDIDATE_COLUMNS = ("text", "target", "candidate", "speaker")
 #: Optional column of candidate rows: the date that resolves leaders' names (as in find_actors).
 AS_OF = "as_of"
-#: Optional column of candidate rows: the sentence's mentions, when already found.
-MENTIONS = "mentions"
 #: Column of candidate rows: "1" when a role rule with the ``holder`` effect makes the candidate a
 #: holder whatever the holder model says (a partner of the target in a joint act or a meeting).
 PARTNER = "partner"
@@ -65,8 +64,8 @@ def _first_person() -> re.Pattern[str]:
 
 
 def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable[Mention] | None = None,
-                   for_training: bool = False, rules: RoleRules | None = None,
-                   held: list[tuple[RoleRule, ...]] | None = None) -> list[dict[str, str]]:
+                   for_training: bool = False, rules: RoleRules | None = None
+                   ) -> list[dict[str, str]]:
     """The candidate holders for ``target`` in one sentence.
 
     Each mention's roles come from the role rules (:mod:`stance.roles`, ``stance/data/role_rules.tsv``).
@@ -93,9 +92,6 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         predicting.
     rules : RoleRules, optional
         The role rules in force (default: the package's).
-    held : list of tuple of RoleRule, optional
-        The rules that hold of each mention, when already computed (an analysed sentence's
-        :meth:`~stance.sentence.AnalysedSentence.held`).
 
     Returns
     -------
@@ -121,13 +117,12 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     found = list(mentions if mentions is not None else find_actors(text))
     if not speaker and all(m.code == target for m in found):
         return []  # nobody else is named: no candidate, whatever the roles
-    if held is None:
-        # enough to know whether each mention is ruled out (a target's: whether it has no holder)
-        def enough(m: Mention, rule: RoleRule) -> bool:
-            effect = "target" if m.code == target else "candidate"
-            return effect in rule.effects and rule.active(for_training, speaker)
+    # enough to know whether each mention is ruled out (a target's: whether it has no holder)
+    def enough(m: Mention, rule: RoleRule) -> bool:
+        effect = "target" if m.code == target else "candidate"
+        return effect in rule.effects and rule.active(for_training, speaker)
 
-        held = mention_rules(text, found, target, speaker, rules, enough=enough)
+    held = mention_rules(text, found, target, speaker, rules, enough=enough)
 
     def ruled(i: int, effect: str) -> bool:
         return any(effect in r.effects and r.active(for_training, speaker) for r in held[i])
@@ -465,7 +460,7 @@ def speaker_positions(stance_model: Any, groups: list[dict[str, Any]],
     found = [getattr(groups[i].get("sentence"), "mentions", None) or groups[i].get("mentions")
              for i in asked]
     if all(f is not None for f in found):
-        X["mentions"] = [tuple(f) for f in found]  # found once upstream
+        X[MENTIONS] = [tuple(f) for f in found]  # found once upstream
     proba = np.asarray(stance_model.predict_proba(X))
     neutral = list(stance_model.classes_).index("neutral")
     for i, p in zip(asked, proba):
@@ -503,11 +498,9 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
     spans: list[tuple[int, int]] = []
     for g in groups:
         sentence = g.get("sentence")
-        if sentence is not None:  # an analysed sentence: mentions and roles found once
-            speaker = g.get("speaker", "")
-            alone = not speaker and all(m.code == g["target"] for m in sentence.mentions)
-            cands = [] if alone else candidate_rows(sentence.text, g["target"], speaker,
-                                                     sentence.mentions, rules=sentence.rules)
+        if sentence is not None:  # an analysed sentence: mentions found once
+            cands = candidate_rows(sentence.text, g["target"], g.get("speaker", ""),
+                                   sentence.mentions, rules=sentence.rules)
             found = sentence.mentions
         else:
             cands = candidate_rows(g["text"], g["target"], g.get("speaker", ""), g.get("mentions"))

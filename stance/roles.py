@@ -465,20 +465,9 @@ def _listed_with_target(ctx: _Context, i: int) -> bool:
 
 def _listed(ctx: _Context) -> set[int]:
     text = ctx.text
-    join = _LIST_JOIN
     obj = ctx.pattern("list_object", r"\b{list_object}\s*[,:(\-–—]?\s*(?i:the\s+)?$")
-    runs: list[list[Mention]] = []
-    closed = False  # a list ends at its "and": "advances in China and North Korea, Japan passed"
-    for m in sorted(ctx.mentions, key=lambda m: m.start):
-        gap = text[runs[-1][-1].end:m.start] if runs else ""
-        if runs and not closed and join.fullmatch(gap) and m.code not in {n.code for n in runs[-1]}:
-            runs[-1].append(m)
-            closed = bool(_AND_OR.search(gap))
-        else:
-            runs.append([m])
-            closed = False
     listed: set[int] = set()
-    for run in runs:
+    for run in _join_runs(ctx, _LIST_JOIN, within_clauses=False):
         codes = {m.code for m in run}
         if len(codes) >= 3 and ctx.target in codes and \
                 obj.search(text, max(0, run[0].start - 40), run[0].start):
@@ -534,7 +523,7 @@ def _acted_on_by_target(ctx: _Context, i: int) -> bool:
     if m.code == ctx.target:
         return False
     k = _clause(ctx, m.start)
-    subject = ctx.once(f"subject{k}", lambda: _clause_subject(ctx, k))
+    subject = _clause_subject(ctx, k)
     if subject is None or subject.code != ctx.target or m.start < subject.end:
         speech = ctx.once("target_speech", lambda: _target_speech(ctx))
         return speech is not None and m.start > speech and not _tells(ctx, m, ctx.text[speech:m.start])
@@ -567,8 +556,14 @@ def _acted_on_by_target(ctx: _Context, i: int) -> bool:
 def _tells(ctx: _Context, m: Mention, before: str) -> bool:
     """Whether ``m`` tells of what the sentence says ("Russia struck Kyiv, Ukraine said",
     "according to Ukraine")."""
-    return bool(ctx.pattern("says_after", r"(?:'s|’s)?\s*(?:\w+\s+){0,2}?{saying}\b").match(ctx.text, m.end)
-                or ctx.pattern("according", r"\b(?i:according\s+to)\s+(?:the\s+)?$").search(before))
+    return _says_after(ctx, m) or bool(
+        ctx.pattern("according", r"\b(?i:according\s+to)\s+(?:the\s+)?$").search(before))
+
+
+def _says_after(ctx: _Context, m: Mention) -> bool:
+    """Whether a verb of saying follows ``m`` ("Ukraine said", "Ukraine's foreign ministry says")."""
+    return bool(ctx.pattern("says_after", r"(?:'s|’s)?\s*(?:\w+\s+){0,2}?{saying}\b")
+                .match(ctx.text, m.end))
 
 
 def _target_speech(ctx: _Context) -> int | None:
@@ -666,8 +661,7 @@ def _find_clause_subject(ctx: _Context, k: int) -> Mention | None:
     first = min(inside, key=lambda n: n.start)
     a = min(a for a, b, j in segments if j == k)
     lead = blank[a:first.start]
-    if ctx.pattern("subject_lead", r"^\W*(?:(?i:the|a|an)\s+)?(?:[\w.-]+\s+){0,3}?"
-                   r"(?:{title_noun})\s+(?i:of|from)\s+(?:the\s+)?$").match(lead.rsplit(",", 1)[-1]):
+    if _subject_phrase(ctx, lead):
         return first  # "The president of Estonia said", "Leaders from Germany ... met"
     if ctx.pattern("lead_preposition", r"\b(?i:in|at|on|from|to|with|by|for|against|over|near|into|"
                    r"between|among|and|or|than|like|including|of|after|during)\s+(?:[\w.-]+\s+){0,3}$"
@@ -678,17 +672,33 @@ def _find_clause_subject(ctx: _Context, k: int) -> Mention | None:
     return first
 
 
+def _subject_phrase(ctx: _Context, lead: str) -> bool:
+    """Whether ``lead`` (what comes before an actor in its clause, after its last comma) opens a
+    subject that the actor completes: "The president of", "Leaders from", "In July 2015, the
+    Presidents of"."""
+    return bool(ctx.pattern("subject_lead", r"^\W*(?:(?i:the|a|an)\s+)?(?:[\w.-]+\s+){0,3}?"
+                                            r"(?:{title_noun})\s+(?i:of|from)\s+(?:the\s+)?$"
+                            ).match(lead.rsplit(",", 1)[-1]))
+
+
 def _runs(ctx: _Context) -> list[list[Mention]]:
-    """Coordinated actors: mentions joined only by commas, "and", "or" or "&" ("China and
-    Russia", "France, Germany and the United Kingdom")."""
-    join = _RUN_JOIN
+    """Coordinated actors: mentions joined only by commas, "and", "or", "&", a hyphen or a slash,
+    within one clause ("China and Russia", "France, Germany and the United Kingdom", "the
+    EU-Russia summit")."""
+    return _join_runs(ctx, _RUN_JOIN, within_clauses=True)
+
+
+def _join_runs(ctx: _Context, join: re.Pattern[str], within_clauses: bool) -> list[list[Mention]]:
+    """The sentence's mentions in runs of distinct actors joined by ``join``; with
+    ``within_clauses``, adjacent mentions join too and a run stays in one clause."""
     runs: list[list[Mention]] = []
     closed = False  # a list ends at its "and": "advances in China and North Korea, Japan passed"
     for m in sorted(ctx.mentions, key=lambda m: m.start):
         gap = ctx.text[runs[-1][-1].end:m.start] if runs else None
-        if gap is not None and not closed and (join.fullmatch(gap) or gap.strip() == "") and \
+        if gap is not None and not closed and \
+                (join.fullmatch(gap) or (within_clauses and gap.strip() == "")) and \
                 m.code not in {n.code for n in runs[-1]} and \
-                _clause(ctx, m.start) == _clause(ctx, runs[-1][-1].start):
+                (not within_clauses or _clause(ctx, m.start) == _clause(ctx, runs[-1][-1].start)):
             runs[-1].append(m)
             closed = bool(_AND_OR.search(gap))
         else:
@@ -730,10 +740,8 @@ def _coordination(ctx: _Context, i: int) -> str:
             joint.search(blank, run[-1].end, min(end, run[-1].end + 40)):
         return "joint"  # "the EU-Russia summit"
     lead = blank[start:run[0].start].rsplit(",", 1)[-1]  # "In July 2015, the Presidents of"
-    subject_np = ctx.pattern("subject_lead", r"^\W*(?:(?i:the|a|an)\s+)?(?:[\w.-]+\s+){0,3}?"
-                                             r"(?:{title_noun})\s+(?i:of|from)\s+(?:the\s+)?$")
     is_subject = (not any(n.start < run[0].start for n in _clause_mentions(ctx, k)) and
-                  (subject_np.match(lead) or not ctx.pattern(
+                  (_subject_phrase(ctx, lead) or not ctx.pattern(
                       "lead_preposition2", r"\b(?i:in|at|on|from|to|with|by|for|against|over|near|"
                       r"into|among|and|or|than|like|including|of|after|during|thank|thanks|grateful|"
                       r"appreciate)\b").search(lead)) and len(_WORD.findall(lead)) <= 6)
@@ -803,7 +811,7 @@ def _object_with_target(ctx: _Context, i: int) -> bool:
     if ctx.pattern("agent_from", r"\b{agent_noun}\s+(?i:from|by)\s+(?:the\s+)?$").search(
             ctx.text, max(0, m.start - 40), m.start):
         return False
-    return not ctx.pattern("says_after", r"(?:'s|’s)?\s*(?:\w+\s+){0,2}?{saying}\b").match(ctx.text, m.end)
+    return not _says_after(ctx, m)
 
 
 @_predicate("reports_figures")
