@@ -371,7 +371,7 @@ def _predicate(name: str) -> Callable[[Callable[[_Context, int], bool]], Callabl
 @_predicate("claimed_part")
 def _claimed_part(ctx: _Context, i: int) -> bool:
     """A territory claimed as part of the target ("Taiwan is an inalienable part of China", "the
-    island of Taiwan, which is an inalienable part of China", "belongs to one China")."""
+    island, which is an inalienable part of China", "belongs to one China")."""
     pattern = ctx.pattern("claimed_part",
                           r"(?:\s*,\s*(?:which|that|who)\b)?"
                           r"\s*(?:(?:is|are|was|were|has|have|had|remains|remained|as)"
@@ -511,13 +511,13 @@ def _victims(ctx: _Context) -> set[int]:
 @_predicate("acted_on_by_target")
 def _acted_on_by_target(ctx: _Context, i: int) -> bool:
     """An actor named after the target in a clause whose subject is the target: the target acts on
-    it or speaks of it ("China suspends flights from Italy and Spain", "Russia's security service
-    says it thwarted Ukrainian incursions", "Putin signs a law against the United States"). Its
+    it or speaks of it ("China suspends flights from Italy and Spain", "Russia's defence ministry
+    reports that it stopped a Ukrainian raid", "Putin approves a decree against the United States"). Its
     position is not stated there (rules 1 and 6). What the target says is its own claim, whoever
     it names. Otherwise not when the target's verb is passive ("Russia was condemned by Japan"),
     not an agent after "by", not an actor coordinated with the target ("China and India agree"),
     not after a verb of meeting or agreeing ("Xi meets Modi"), not the agent of an act of its own
-    named by a noun ("ending seven months of Ukrainian occupation"), and not one that tells of it
+    named by a noun ("ending weeks of Ukrainian occupation"), and not one that tells of it
     ("Russia struck Kyiv, Ukraine said")."""
     m = ctx.mentions[i]
     if m.code == ctx.target:
@@ -715,7 +715,7 @@ def _coordination(ctx: _Context, i: int) -> str:
     Coordinated actors act on or with each other when they are the subject of their clause and a
     word of the ``joint`` class or a conflict or cooperation cue comes within a few words after
     them, before any third party ("China and ASEAN sign a trade agreement", "the foreign
-    ministers of China, India and Russia meet", "Russia and Ukraine exchange prisoners"), when two
+    ministers of China, Brazil and Russia meet", "Russia and Ukraine exchange prisoners"), when two
     of them follow "between" ("talks between China and Russia"), or in a headline pair ("the
     EU-Russia summit")."""
     m = ctx.mentions[i]
@@ -732,7 +732,7 @@ def _coordination(ctx: _Context, i: int) -> str:
             blank, max(start, run[0].start - 20), run[0].start):
         return ""  # partners of the subject's joint act: "Russia held drills with China and Iran"
     if any(n.start < run[0].start for n in _clause_mentions(ctx, k)):
-        return "apart"  # what another actor acts on: "Israel offers to mediate between ..."
+        return "apart"  # what another actor acts on: "a third country offers to mediate between ..."
     if ctx.pattern("between_before", r"\b(?i:between)\s+(?:the\s+)?$").search(
             blank, max(start, run[0].start - 20), run[0].start):
         return "joint" if len(codes) == 2 else "apart"
@@ -757,15 +757,15 @@ def _coordination(ctx: _Context, i: int) -> str:
 @_predicate("joint_with_target")
 def _joint_with_target(ctx: _Context, i: int) -> bool:
     """An actor coordinated with the target that acts on or with it ("China and ASEAN sign a
-    trade agreement", "the foreign ministers of China, India and Russia meet", "the EU-Russia
+    trade agreement", "the defence ministers of China, Brazil and Russia meet", "the EU-Russia
     summit"): each takes a position toward the other, a meeting's neutral one at least."""
     return ctx.once(f"coordination{i}", lambda: _coordination(ctx, i)) == "joint"
 
 
 @_predicate("coordinated_with_target")
 def _coordinated_with_target(ctx: _Context, i: int) -> bool:
-    """An actor coordinated with the target ("Taiwan and China brace for the typhoon", "France,
-    Russia, China and Germany decide to refer Iran to the Security Council", "the United States
+    """An actor coordinated with the target ("Taiwan and China prepare for floods", "Brazil,
+    Russia, China and Mexico vote to send observers to Venezuela", "the United States
     sanctions China and Russia"): acting together on a third party, undergoing the same event, or
     being acted on together is no position toward each other. Not when they act on each other:
     a word of the ``joint`` class or a conflict or cooperation cue after them in their clause
@@ -777,8 +777,8 @@ def _coordinated_with_target(ctx: _Context, i: int) -> bool:
 @_predicate("object_with_target")
 def _object_with_target(ctx: _Context, i: int) -> bool:
     """An actor named, like the target, after a third actor that opens their clause: both are what
-    that actor acts on or speaks of ("Dominica switches recognition from the Republic of China to
-    the People's Republic", "Japan urges China to rein in North Korea"), so neither takes a
+    that actor acts on or speaks of ("Palau shifts its recognition from Taipei to
+    Beijing", "Japan urges China to rein in North Korea"), so neither takes a
     position toward the other there. Not an agent after "by", nor one that tells of it."""
     m = ctx.mentions[i]
     if m.code == ctx.target:
@@ -794,7 +794,7 @@ def _object_with_target(ctx: _Context, i: int) -> bool:
     run = next((r for r in ctx.once("runs", lambda: _runs(ctx)) if any(n is m for n in r)), [])
     if any(n is subject for n in run):
         return False  # coordinated with the subject: "Japan and Britain condemned Russia"
-    # still the subject's noun phrase: "Iranian-born Australian politician Sam Dastyari backed"
+    # still the subject's noun phrase: "Greek-born Canadian politician Anna Petrou backed"
     if ctx.pattern("same_phrase", r"(?:[\s,'’-]|(?i:born|based|backed|the|a|an|of|and)\b|"
                    r"[A-Z][\w.'’-]*|{title_word}\b|{title_noun}\b)*$").match(ctx.text, subject.end, m.start):
         return False
@@ -816,8 +816,8 @@ def _object_with_target(ctx: _Context, i: int) -> bool:
 
 @_predicate("reports_figures")
 def _reports_figures(ctx: _Context, i: int) -> bool:
-    """The subject of a clause whose verb estimates or publishes figures ("the U.S. Agriculture
-    Department forecast the Soviet cotton crop at 2.5 mln tonnes"): a report of fact."""
+    """The subject of a clause whose verb estimates or publishes figures ("the U.S. Commerce
+    Department projected Soviet steel output at 150 mln tonnes"): a report of fact."""
     m = ctx.mentions[i]
     k = _clause(ctx, m.start)
     if _clause_subject(ctx, k) is not m:
@@ -828,10 +828,10 @@ def _reports_figures(ctx: _Context, i: int) -> bool:
 
 @_predicate("tells_figures")
 def _tells_figures(ctx: _Context, i: int) -> bool:
-    """The source of a report of figures ("Chinese wine sales grew 25% in 2003, the US Agriculture
-    Department said"; "106,200 tonnes of corn were shipped, according to the U.S. Agriculture
-    Department"): a sentence with a figure and no conflict or cooperation cue, whose actor tells
-    of it, reports a fact and takes no position."""
+    """The source of a report of figures ("Chinese tea sales rose 12% last year, the US Commerce
+    Department said"; "wheat went to Soviet ports, according to the U.S. Commerce Department"):
+    a sentence with a figure and no conflict or cooperation cue, whose actor tells of it, reports
+    a fact and takes no position."""
     m = ctx.mentions[i]
     if not _tells(ctx, m, ctx.text[max(0, m.start - 40):m.start]) and not ctx.pattern(
             "according_wide", r"\b(?i:according\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$"
@@ -860,7 +860,7 @@ def _receives_from_target(ctx: _Context, i: int) -> bool:
 @_predicate("report_author")
 def _report_author(ctx: _Context, i: int) -> bool:
     """The author of a report of fact ("a report by the Swedish defence research agency says",
-    "a preliminary study by the Netherlands Environmental Assessment Agency indicates")."""
+    "a study by the Dutch statistics office shows")."""
     m = ctx.mentions[i]
     return bool(ctx.pattern("report_by", r"\b{report_noun}\s+(?i:by|from)\s+(?i:the\s+)?"
                                          r"(?:[\w.-]+\s+){0,2}$"
@@ -927,7 +927,7 @@ def mention_roles(text: str, mentions: Sequence[Mention], target: str, speaker: 
     Examples
     --------
     >>> from stance.actors import find_actors
-    >>> text = "Two Ukrainians are killed by Russian drone attacks."
+    >>> text = "Two Georgian villages are hit by Russian artillery."
     >>> [sorted(r) for r in mention_roles(text, find_actors(text), "RUS")]
     [['victim'], []]
     """

@@ -24,10 +24,10 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
 @pytest.mark.parametrize(("text", "target", "code", "role"), [
     # the target acts on others, or speaks of them: they are its patients (rules 1 and 6)
     ("China suspends flights from Italy, Spain and Greece.", "CHN", "ESP", "patient"),
-    ("Russia's FSB says it has thwarted two armed Ukrainian incursions into Crimea.", "RUS", "UKR",
+    ("Russia's defence ministry reports that it stopped a Ukrainian raid near Bryansk.", "RUS", "UKR",
      "patient"),
-    ("Russian President Vladimir Putin signs a law – voted by the State Duma on 22 May – with "
-     "countermeasures against the United States.", "RUS", "USA", "patient"),
+    ("Russian President Vladimir Putin approves a decree – drafted by the State Duma last month – "
+     "with penalties against the United States.", "RUS", "USA", "patient"),
     ("Russia's human rights commissioner states that civilians who were relocated by Ukraine "
      "have returned.", "RUS", "UKR", "patient"),
     # receiving the target's protest or gift
@@ -39,43 +39,40 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
     # reports of fact
     ("A report by the Swedish defence research agency says Russia doubled its spending.", "RUS",
      "SWE", "reporter"),
-    ("The U.S. Agriculture Department forecast the Soviet cotton crop at 2.5 mln tonnes.", "RUS",
+    ("The U.S. Commerce Department projected Soviet steel output at 150 mln tonnes.", "RUS",
      "USA", "reporter"),
     # sport and contests
     ("Canada beat Russia in the ice hockey final.", "RUS", "CAN", "competitor"),
     # coordinated actors that undergo one event, or act together on a third party
-    ("Taiwan and China brace for the impact of the typhoon.", "CHN", "TWN", "co_agent"),
-    ("France, Russia, China and Germany decide to refer Iran to the Security Council.", "RUS",
-     "FRA", "co_agent"),
+    ("Taiwan and China prepare for heavy floods this week.", "CHN", "TWN", "co_agent"),
+    ("Brazil, Russia, China and Mexico vote to send observers to Venezuela.", "RUS",
+     "BRA", "co_agent"),
     # ... and coordinated actors that act with each other
-    ("China and the Association of Southeast Asian Nations sign a trade agreement.", "CHN",
-     "ASEAN", "partner"),
-    ("The foreign ministers of China, India and Russia meet in New Delhi.", "RUS", "IND",
+    ("ASEAN and China sign a fisheries pact.", "CHN", "ASEAN", "partner"),
+    ("The defence ministers of China, Brazil and Russia meet in Brasilia.", "RUS", "BRA",
      "partner"),
     # both named after a third actor that acts on them
-    ("Dominica switches recognition from the Republic of China to the People's Republic of "
-     "China.", "CHN", "TWN", "co_object"),
+    ("Palau shifts its diplomatic recognition from Taipei to Beijing.", "CHN", "TWN", "co_object"),
     # goods and places
-    ("There were 106,200 tonnes of U.S. corn shipped to the Soviet Union.", "RUS", "USA", "origin"),
-    ("ISIL recaptures the Syrian city of Palmyra despite Russian airstrikes.", "RUS", "SYR",
+    ("A cargo of U.S. wheat sailed for Soviet ports.", "RUS", "USA", "origin"),
+    ("Rebels shelled the Syrian town of Idlib as Russian jets circled overhead.", "RUS", "SYR",
      "location"),
     ("Modi meets Xi at the BRICS summit in Kazan, Russia.", "RUS", "RUS", "venue"),
     # a digest's topic label
-    ("Foreign relations of Taiwan: Dominica switches recognition to Beijing.", "CHN", "TWN",
-     "label"),
+    ("Relations of Taiwan: Palau reaffirms its ties with Beijing.", "CHN", "TWN", "label"),
     ("The former Soviet republic of Georgia joined the talks.", "RUS", "RUS", "former"),
     # reports of figures, comparisons, contests, state companies (general news)
-    ("Chinese wine sales grew 25% in 2003, the US Agriculture Department said.", "CHN", "USA",
+    ("Chinese tea sales rose 12% last year, the US Commerce Department said.", "CHN", "USA",
      "reporter"),
-    ("Corn was shipped to the Soviet Union, according to the U.S. Agriculture Department's latest "
-     "Export Sales report.", "RUS", "USA", "reporter"),
-    ("The Chinese net-using population looks set to exceed that of the US.", "CHN", "USA",
+    ("The U.S. Commerce Department's weekly trade report shows wheat sales to Soviet ports.",
+     "RUS", "USA", "reporter"),
+    ("China's steel output will likely surpass that of the US next year.", "CHN", "USA",
      "compared"),
-    ("Holmes ran a perfect race to finish clear of France's Dehiba and Russia's Cherkasova.", "RUS",
-     "FRA", "competitor"),
-    ("The Republic of Ireland have arranged friendlies against China and Italy.", "CHN", "IRL",
+    ("The Kenyan runner won the race to finish ahead of France's Martin and Russia's Petrova.",
+     "RUS", "FRA", "competitor"),
+    ("Portugal will play friendlies against China and Italy in June.", "CHN", "PRT",
      "competitor"),
-    ("Italian state-owned bank Banca Commerciale will sign a pact with Soviet banks.", "RUS", "ITA",
+    ("A Spanish state-owned bank will sign a credit pact with Soviet lenders.", "RUS", "ESP",
      "nationality"),
     ("U.S. 47.6538/7492 STG 77.1971/3517 (Hungarian National Bank rates, Soviet rouble)", "RUS",
      "USA", "origin"),
@@ -91,14 +88,14 @@ def test_roles(text, target, code, role):
     ("Xi Jinping met Japan's prime minister in Beijing.", "CHN", "JPN"),
     ("China signs a trade deal with Italy.", "CHN", "ITA"),
     ("Russia struck Kyiv, Ukraine said.", "RUS", "UKR"),
-    ("Russian troops enter Sudzha, ending seven months of Ukrainian occupation.", "RUS", "UKR"),
+    ("Russian forces retake a border village, ending weeks of Ukrainian occupation.", "RUS", "UKR"),
     ("Turkey receives the S-400 systems it bought from Russia.", "RUS", "TUR"),
     ("Bush calls for action despite Russian opposition.", "RUS", "USA"),
     ("Ankara did not join the EU and US sanctions on Moscow.", "RUS", "EU"),
     ("Serbia resisted pressure from Brussels to sanction Russia.", "RUS", "EU"),
-    ("Iranian-born Australian politician Sam Dastyari backed China's position.", "CHN", "AUS"),
+    ("Greek-born Canadian politician Anna Petrou backed China's position.", "CHN", "CAN"),
     ("Leaders gathered in Beijing, and Japan criticised China.", "CHN", "JPN"),
-    ("Honduras opens its first embassy in Beijing, China.", "CHN", "HND"),
+    ("Kiribati opens a new embassy in Beijing, China.", "CHN", "KIR"),
     # a figure in a sentence with an act is no report of fact
     ("Ukraine says Russia fired 40 missiles at Kyiv.", "RUS", "UKR"),
 ])
@@ -108,7 +105,7 @@ def test_the_actor_stays_a_candidate(text, target, code):
 
 def test_one_noun_phrase_is_one_mention():
     # "Russian President Vladimir Putin": the demonym and the leader share their roles
-    text = "The summit ended with Russian President Vladimir Putin and Chinese President Xi Jinping."
+    text = "The forum closed after Russian President Vladimir Putin spoke with Chinese officials."
     mentions = find_actors(text)
     roles = mention_roles(text, mentions, "CHN")
     russian = [r for m, r in zip(mentions, roles) if m.code == "RUS"]
