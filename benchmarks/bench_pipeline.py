@@ -10,6 +10,13 @@ The two worker processes of ``n_jobs=2`` are started by a first call on 200 docu
 printed separately, so that the ``n_jobs`` figures are the steady throughput of a long run (workers
 are reused across calls).
 
+``--against REF`` mode: times ``stance.analyze`` with ``n_jobs=1`` on the same documents with this
+checkout and with the code of git revision REF (checked out into a temporary worktree), each in a
+fresh process warmed up on other text (the first 500 items of ``general_news.csv``, else the sample
+articles), alternating for ``--rounds`` rounds, and prints each time, the means and their ratio:
+the check that a change did not make the pipeline slower, free of the drift between separate runs.
+The first round of a revision trains its model into the cache when it has none.
+
 ``--stream MB [MB ...]`` mode: writes a generated corpus of each size (sentences of the bundled
 sample articles, recombined into new documents and numbered so that no sentence repeats) and runs
 ``stance analyze`` over it in a fresh process, printing that process's peak resident memory (and
@@ -19,6 +26,7 @@ Run from the repository root::
 
     python benchmarks/bench_pipeline.py [--limit N]
     python benchmarks/bench_pipeline.py --stream 50 200 [--jobs 2]
+    python benchmarks/bench_pipeline.py --against 62d5c64 [--rounds 4] [--limit N]
 """
 
 from __future__ import annotations
@@ -222,13 +230,81 @@ def main_stream(args: argparse.Namespace) -> int:
     return 0
 
 
+_AGAINST_CHILD = """
+import csv, sys, time
+import stance
+docs_path, warm_path, limit = sys.argv[1], sys.argv[2], int(sys.argv[3])
+with open(docs_path, encoding="utf-8", newline="") as fh:
+    docs = [row["text"] for row in csv.DictReader(fh)]
+docs = docs[:limit] if limit else docs
+with open(warm_path, encoding="utf-8", newline="") as fh:
+    warm = [row["text"] for row in csv.DictReader(fh)][:500]
+model = stance.load_model()
+stance.analyze(warm, model=model, n_jobs=1)
+t0 = time.perf_counter()
+rows = len(stance.analyze(docs, model=model, n_jobs=1))
+print(stance.__file__, rows, time.perf_counter() - t0)
+"""
+
+
+def main_against(args: argparse.Namespace) -> int:
+    docs_path = SHARED if SHARED.exists() else SAMPLE
+    general = SHARED.parent / "general_news.csv"
+    warm_path = general if general.exists() else SAMPLE
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "ref"
+        made = subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree),
+                               args.against], capture_output=True, text=True)
+        if made.returncode != 0:
+            print(f"bench_pipeline: cannot check out {args.against!r}: {made.stderr.strip()}",
+                  file=sys.stderr)
+            return 2
+        try:
+            codes = {"this checkout": ROOT, args.against: tree}
+            times: dict[str, list[float]] = {name: [] for name in codes}
+            rows: dict[str, int] = {}
+            print(f"corpus: {docs_path.name}{f' (first {args.limit})' if args.limit else ''}; "
+                  f"warm-up: {warm_path.name}; analyze n_jobs=1; python {sys.version.split()[0]}")
+            for k in range(args.rounds):
+                for name, where in (codes.items() if k % 2 == 0 else reversed(codes.items())):
+                    env = dict(os.environ, PYTHONPATH=str(where))
+                    out = subprocess.run([sys.executable, "-c", _AGAINST_CHILD, str(docs_path),
+                                          str(warm_path), str(args.limit or 0)], capture_output=True,
+                                         text=True, cwd=where, env=env)
+                    if out.returncode != 0:
+                        print(out.stderr, file=sys.stderr)
+                        return out.returncode
+                    module, n_rows, seconds = out.stdout.strip().splitlines()[-1].rsplit(" ", 2)
+                    if not Path(module).resolve().is_relative_to(Path(where).resolve()):
+                        print(f"bench_pipeline: {name} imported stance from {module}", file=sys.stderr)
+                        return 2
+                    times[name].append(float(seconds))
+                    rows[name] = int(n_rows)
+                    print(f"  round {k + 1}: {name:16} {float(seconds):7.2f} s  ({n_rows} rows)")
+            mean = {name: sum(t) / len(t) for name, t in times.items()}
+            for name in codes:
+                print(f"{name:16} mean {mean[name]:7.2f} s over {args.rounds} rounds")
+            ratio = mean[args.against] / mean["this checkout"]
+            print(f"speed of this checkout over {args.against}: {ratio:.2f} "
+                  f"({'not slower' if ratio >= 1 else 'slower'})")
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                           capture_output=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="time only the first N documents")
     parser.add_argument("--stream", type=float, nargs="+", metavar="MB",
                         help="stream generated corpora of these sizes through `stance analyze`")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes in --stream mode")
+    parser.add_argument("--against", metavar="REF",
+                        help="compare analyze's speed with the code of this git revision")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds in --against mode")
     args = parser.parse_args(argv)
+    if args.against:
+        return main_against(args)
     return main_stream(args) if args.stream else main_speed(args)
 
 

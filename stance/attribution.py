@@ -31,7 +31,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .actors import Mention, find_actors
-from .roles import RoleRule, RoleRules, mention_roles, mention_rules, word_pattern
+from .roles import RoleRule, RoleRules, RuleContext, mention_roles, mention_rules, word_pattern
 from .rows import MENTIONS
 
 __all__ = [
@@ -117,31 +117,73 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     found = list(mentions if mentions is not None else find_actors(text))
     if not speaker and all(m.code == target for m in found):
         return []  # nobody else is named: no candidate, whatever the roles
-    # enough to know whether each mention is ruled out (a target's: whether it has no holder)
-    def enough(m: Mention, rule: RoleRule) -> bool:
-        effect = "target" if m.code == target else "candidate"
-        return effect in rule.effects and rule.active(for_training, speaker)
-
-    held = mention_rules(text, found, target, speaker, rules, enough=enough)
-
-    def ruled(i: int, effect: str) -> bool:
-        return any(effect in r.effects and r.active(for_training, speaker) for r in held[i])
-
-    at_target = [i for i, m in enumerate(found) if m.code == target]
-    if at_target and all(ruled(i, "target") for i in at_target):
+    ruling = _Ruling(text, found, target, speaker, rules, for_training)
+    if ruling.no_holder():
         return []
-    kept: list[str] = []
+    kept: list[tuple[int, str]] = []
     partners: set[str] = set()
-    for i, m in enumerate(found):
-        if m.code != target and not ruled(i, "candidate"):
-            if m.code not in kept:
-                kept.append(m.code)
-            if ruled(i, "holder"):
-                partners.add(m.code)
-    if speaker and speaker != target and speaker not in kept:
-        kept.append(speaker)
+    for code in dict.fromkeys(m.code for m in found if m.code != target):
+        first, partner = ruling.standing(code)
+        if first is not None:
+            kept.append((first, code))
+            if partner:
+                partners.add(code)
+    codes = [c for _, c in sorted(kept)]
+    if speaker and speaker != target and speaker not in codes:
+        codes.append(speaker)
     return [{"text": text, "target": target, "candidate": c, "speaker": speaker or "",
-             PARTNER: "1" if c in partners else ""} for c in kept]
+             PARTNER: "1" if c in partners else ""} for c in codes]
+
+
+class _Ruling:
+    """What the role rules say of one sentence's candidates for one target, worked out on demand.
+
+    Only the rules whose effect the question needs are read, each mention's until one settles it,
+    and the predicates of all questions share one :class:`~stance.roles.RuleContext`.
+    """
+
+    def __init__(self, text: str, found: list[Mention], target: str, speaker: str,
+                 rules: RoleRules | None, for_training: bool) -> None:
+        self.text, self.found, self.target, self.speaker = text, found, target, speaker
+        self.for_training = for_training
+        self.context = RuleContext(text, found, target, speaker, rules)
+
+    def _ruled(self, held: tuple[RoleRule, ...], effect: str) -> bool:
+        return any(effect in r.effects and r.active(self.for_training, self.speaker) for r in held)
+
+    def _held(self, code: str, effects: frozenset[str], stop: str | None
+              ) -> tuple[list[int], list[tuple[RoleRule, ...]]]:
+        at = [i for i, m in enumerate(self.found) if m.code == code]
+        held = mention_rules(self.text, self.found, self.target, self.speaker, only=at,
+                             effects=effects,
+                             enough=None if stop is None else
+                             (lambda m, r: stop in r.effects
+                              and r.active(self.for_training, self.speaker)),
+                             context=self.context)
+        return at, held
+
+    def no_holder(self) -> bool:
+        """Whether every mention of the target has a role that leaves it without a holder."""
+        at, held = self._held(self.target, _TARGET_EFFECTS, "target")
+        return bool(at) and all(self._ruled(held[i], "target") for i in at)
+
+    def standing(self, code: str) -> tuple[int | None, bool]:
+        """The index of the first mention of ``code`` not ruled out (None when all are) and
+        whether such a mention is a partner of the target (the ``holder`` effect)."""
+        at, held = self._held(code, _CANDIDATE_EFFECTS, "candidate")
+        kept = [i for i in at if not self._ruled(held[i], "candidate")]
+        return (kept[0] if kept else None), any(self._ruled(held[i], "holder") for i in kept)
+
+    def may_be_partner(self, code: str) -> bool:
+        """Whether a rule with the ``holder`` effect holds of a mention of ``code`` (before asking
+        whether another rule rules it out)."""
+        at, held = self._held(code, _HOLDER_EFFECTS, None)
+        return any(self._ruled(held[i], "holder") for i in at)
+
+
+_TARGET_EFFECTS = frozenset({"target"})
+_CANDIDATE_EFFECTS = frozenset({"candidate", "holder"})
+_HOLDER_EFFECTS = frozenset({"holder"})
 
 
 def _bucket(n: int) -> str:
@@ -494,30 +536,58 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
         holder model's, also for a speaker given the sentence by the position rule (it is then
         below :data:`SPEAKER_FLOOR`).
     """
+    # Every named actor is scored first (a candidate's features do not depend on the others); the
+    # role rules are then read only where they can change the answer: the target's mentions, the
+    # candidates the model puts above the threshold, and those a partner rule may force in.
     rows: list[dict[str, Any]] = []
     spans: list[tuple[int, int]] = []
+    found_of: list[list[Mention]] = []
     for g in groups:
         sentence = g.get("sentence")
-        if sentence is not None:  # an analysed sentence: mentions found once
-            cands = candidate_rows(sentence.text, g["target"], g.get("speaker", ""),
-                                   sentence.mentions, rules=sentence.rules)
-            found = sentence.mentions
-        else:
-            cands = candidate_rows(g["text"], g["target"], g.get("speaker", ""), g.get("mentions"))
-            found = g.get("mentions")
-        for r in cands:
-            r[AS_OF] = g.get("as_of")
-            r[MENTIONS] = found
-            r[SENTENCE] = sentence
-        spans.append((len(rows), len(rows) + len(cands)))
-        rows.extend(cands)
+        found = list(sentence.mentions if sentence is not None else
+                     g.get("mentions") if g.get("mentions") is not None else find_actors(g["text"]))
+        text = sentence.text if sentence is not None else g["text"]
+        target, speaker = g["target"], g.get("speaker", "") or ""
+        found_of.append(found)
+        codes = [] if not speaker and all(m.code == target for m in found) else \
+            list(dict.fromkeys(m.code for m in found if m.code != target))
+        if codes and speaker and speaker != target and speaker not in codes:
+            codes.append(speaker)
+        elif not codes and speaker and speaker != target:
+            codes = [speaker]
+        spans.append((len(rows), len(rows) + len(codes)))
+        rows.extend({"text": text, "target": target, "candidate": c, "speaker": speaker,
+                     AS_OF: g.get("as_of"), MENTIONS: found, SENTENCE: sentence} for c in codes)
     if not rows:
         return [[] for _ in groups]
     proba = pipeline.predict_proba(pd.DataFrame(rows))[:, 1]
-    names = [[r["candidate"] for r in rows[a:b]] for a, b in spans]
-    out = [choose_holders(names[i], proba[a:b], g["target"], g.get("speaker", ""), threshold,
-                          forced=[bool(r.get(PARTNER)) for r in rows[a:b]])
-           for i, (g, (a, b)) in enumerate(zip(groups, spans))]
+    names: list[list[str]] = []
+    out: list[list[tuple[str, float]]] = []
+    for g, (a, b), found in zip(groups, spans, found_of):
+        target, speaker = g["target"], g.get("speaker", "") or ""
+        sentence = g.get("sentence")
+        ruling = None if a == b else _Ruling(rows[a]["text"], found, target, speaker,
+                                              getattr(sentence, "rules", None), False)
+        if ruling is None or ruling.no_holder():
+            names.append([])
+            out.append([])
+            continue
+        kept: list[tuple[int, str, float, bool]] = []  # (first kept mention, code, score, partner)
+        for k in range(a, b):
+            c, p = rows[k]["candidate"], proba[k]
+            if any(m.code == c for m in found) and (p >= threshold or ruling.may_be_partner(c)):
+                first, partner = ruling.standing(c)
+                if first is not None:
+                    kept.append((first, c, p, partner))
+            elif c == speaker:  # a speaker below the threshold counts only when no one else does
+                kept.append((len(found), c, p, False))
+        if speaker and speaker != target and all(c != speaker for _, c, _, _ in kept):
+            k = next(k for k in range(a, b) if rows[k]["candidate"] == speaker)
+            kept.append((len(found), speaker, proba[k], False))  # the speaker stays a candidate
+        kept.sort(key=lambda k: k[0])
+        names.append([c for _, c, _, _ in kept])
+        out.append(choose_holders(names[-1], np.array([p for _, _, p, _ in kept]), target, speaker,
+                                  threshold, forced=[f for _, _, _, f in kept]))
     if stance_model is not None:
         empty = [i for i, found in enumerate(out)
                  if not found and groups[i].get("speaker") in names[i]]
@@ -525,7 +595,8 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
         for i, position in zip(empty, positions):
             if position is not None:
                 speaker = groups[i]["speaker"]
-                out[i] = [(speaker, float(proba[spans[i][0] + names[i].index(speaker)]))]
+                row = next(k for k in range(*spans[i]) if rows[k]["candidate"] == speaker)
+                out[i] = [(speaker, float(proba[row]))]
     return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .alternation import alternation
 from .roles import word_class
 from .rows import HOLDER, HOLDER_UNNAMED, OTHER, TARGET, _RowTransformer, row_mentions
 from .views import _TOKEN, view_text
@@ -55,16 +56,9 @@ def load_cues() -> dict[str, re.Pattern[str]]:
         if category not in cues:
             raise ValueError(f"stance/data/cues.tsv, line {i}: unknown category {category!r}")
         cues[category].append(cue)
-    patterns = {}
-    for category, words in cues.items():
-        alts = []
-        for w in sorted(words, key=len, reverse=True):
-            if w.endswith("*"):
-                alts.append(re.escape(w[:-1]) + r"[\w'-]*")
-            else:
-                alts.append(re.escape(w).replace(r"\ ", r"\s+"))
-        patterns[category] = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
-    return patterns
+    return {category: re.compile(r"(?<![\w])" + alternation(words, r"[\w'-]*", ignore_case=False)
+                                 + r"(?![\w])")
+            for category, words in cues.items()}
 
 
 class CueFeatures(_RowTransformer):

@@ -40,7 +40,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -48,13 +48,16 @@ from pathlib import Path
 from typing import Any
 
 from .actors import Mention
+from .alternation import alternation
 
 __all__ = [
     "PREDICATES",
     "RoleRule",
     "RoleRules",
+    "RuleContext",
     "load_role_rules",
     "mention_roles",
+    "mention_rules",
     "word_class",
     "word_pattern",
 ]
@@ -121,13 +124,9 @@ def word_class(name: str) -> tuple[str, ...]:
 
 
 def _alternation(words: Iterable[str]) -> str:
-    """A regular expression for any of ``words``: spaces match any whitespace, ``*`` ends a prefix."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        prefix = w.endswith("*")
-        body = r"\s+".join(re.escape(p) for p in w.rstrip("*").split())
-        parts.append(body + (r"[\w-]*" if prefix else ""))
-    return "(?i:" + "|".join(parts) + ")"
+    """A regular expression for any of ``words``: spaces match any whitespace, ``*`` ends a prefix
+    (a trie, :func:`stance.alternation.alternation`)."""
+    return alternation(words)
 
 
 def word_pattern(name: str, classes: dict[str, tuple[str, ...]] | None = None) -> str:
@@ -209,15 +208,18 @@ class RoleRules:
         self.rules = tuple(rules)
         self.classes = classes
         self._patterns: dict[str, re.Pattern[str]] = {}
-        self._for: dict[tuple[bool, str, str, bool], tuple[RoleRule, ...]] = {}
+        self._for: dict[tuple[bool, str, str, bool, frozenset[str] | None], tuple[RoleRule, ...]] = {}
 
-    def for_mention(self, m: Mention, target: str) -> tuple[RoleRule, ...]:
+    def for_mention(self, m: Mention, target: str, effects: frozenset[str] | None = None
+                    ) -> tuple[RoleRule, ...]:
         """The rules that may hold of ``m`` (by whether it is the target, its kind, how it is
-        named and whether it is possessive), in file order (cached)."""
-        key = (m.code == target, m.kind, m.via, m.possessive)
+        named and whether it is possessive), in file order (cached); with ``effects``, only the
+        rules that have one of them."""
+        key = (m.code == target, m.kind, m.via, m.possessive, effects)
         found = self._for.get(key)
         if found is None:
-            found = tuple(r for r in self.rules if _applies(r, m, target))
+            found = tuple(r for r in self.rules if _applies(r, m, target)
+                          and (effects is None or r.effects & effects))
             self._for[key] = found
         return found
 
@@ -319,15 +321,26 @@ def load_role_rules(extra_rules: str | os.PathLike[str] | None = None,
 # ---------------------------------------------------------------------------------------------
 
 
-class _Context:
-    """What predicates read: the sentence, its mentions, the target, the speaker, and a cache."""
+class RuleContext:
+    """What predicates read: the sentence, its mentions, the target, the speaker, and a cache.
+
+    One per sentence and target; pass it to :func:`mention_rules` to share the cache across calls.
+
+    Examples
+    --------
+    >>> from stance.actors import find_actors
+    >>> text = "Canada beat Russia 3-2 in the hockey final."
+    >>> ctx = RuleContext(text, find_actors(text), "RUS")
+    >>> [r.name for r in mention_rules(text, ctx.mentions, "RUS", only=[0], context=ctx)[0]]
+    ['sports_result']
+    """
 
     __slots__ = ("_clause_of", "_segments", "cache", "mentions", "rules", "speaker", "target", "text")
 
-    def __init__(self, text: str, mentions: Sequence[Mention], target: str, speaker: str,
-                 rules: RoleRules) -> None:
+    def __init__(self, text: str, mentions: Sequence[Mention], target: str, speaker: str = "",
+                 rules: RoleRules | None = None) -> None:
         self.text, self.mentions, self.target, self.speaker = text, mentions, target, speaker
-        self.rules = rules
+        self.rules = RoleRules.default() if rules is None else rules
         self.cache: dict[str, Any] = {}
         self._segments: tuple[list[tuple[int, int, int]], str] | None = None
         self._clause_of: dict[int, int] = {}
@@ -358,18 +371,21 @@ _ONLY_JOINS = re.compile(r"(?:\s|,|\band\b|\bor\b|&|'s|’s|the\b)*")
 _ASIDE = re.compile(r"\s[–—-]\s[^–—]{1,200}?\s[–—-]\s|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]")
 
 #: Predicate name -> function(context, mention index) -> bool.
-PREDICATES: dict[str, Callable[[_Context, int], bool]] = {}
+PREDICATES: dict[str, Callable[[RuleContext, int], bool]] = {}
 
 
-def _predicate(name: str) -> Callable[[Callable[[_Context, int], bool]], Callable[[_Context, int], bool]]:
-    def register(func: Callable[[_Context, int], bool]) -> Callable[[_Context, int], bool]:
+_Predicate = Callable[[RuleContext, int], bool]
+
+
+def _predicate(name: str) -> Callable[[_Predicate], _Predicate]:
+    def register(func: _Predicate) -> _Predicate:
         PREDICATES[name] = func
         return func
     return register
 
 
 @_predicate("claimed_part")
-def _claimed_part(ctx: _Context, i: int) -> bool:
+def _claimed_part(ctx: RuleContext, i: int) -> bool:
     """A territory claimed as part of the target ("Taiwan is an inalienable part of China", "the
     island, which is an inalienable part of China", "belongs to one China")."""
     pattern = ctx.pattern("claimed_part",
@@ -385,7 +401,7 @@ def _claimed_part(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("arena")
-def _arena_pred(ctx: _Context, i: int) -> bool:
+def _arena_pred(ctx: RuleContext, i: int) -> bool:
     """An organisation named as the place or membership at stake ("China's seat in the United
     Nations", "excluded from the United Nations", "the universality of the United Nations") or in
     "the United Nations Charter", not after "by" or "with", nor after "of" an organ or official,
@@ -413,7 +429,7 @@ def _arena_pred(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("sports_result")
-def _sports_result(ctx: _Context, i: int) -> bool:
+def _sports_result(ctx: RuleContext, i: int) -> bool:
     """The sentence is a sports result: a sport term, and a score, a prize won or a team beaten."""
     def compute() -> bool:
         sport = ctx.pattern("sport", r"\b{sport_event}\b")
@@ -428,7 +444,7 @@ def _sports_result(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("place_phrase")
-def _place_phrase(ctx: _Context, i: int) -> bool:
+def _place_phrase(ctx: RuleContext, i: int) -> bool:
     """A country named as the place of an event, after the places in it ("strikes in Kharkiv,
     Kherson and Kyiv, Ukraine", "the Kyiv and Odesa oblasts of Ukraine"); a capital in that list of
     places is a place too; a list of countries ("aid to Poland, Ukraine and Moldova") is not."""
@@ -437,7 +453,7 @@ def _place_phrase(ctx: _Context, i: int) -> bool:
     return any(a <= m.start and m.end <= b and code == m.code for a, b, code in spans)
 
 
-def _place_spans(ctx: _Context) -> list[tuple[int, int, str]]:
+def _place_spans(ctx: RuleContext) -> list[tuple[int, int, str]]:
     text, mentions = ctx.text, ctx.mentions
     before_pat = ctx.pattern("place_before",
                              r"\b{place_preposition}\s+(?:the\s+)?"
@@ -455,7 +471,7 @@ def _place_spans(ctx: _Context) -> list[tuple[int, int, str]]:
 
 
 @_predicate("listed_with_target")
-def _listed_with_target(ctx: _Context, i: int) -> bool:
+def _listed_with_target(ctx: RuleContext, i: int) -> bool:
     """A member of a list of three or more actors in an object's place that also names the target
     ("thanks to Spain, China and Chile", "measures imposed on Russia, Iran and Belarus"); not after
     between, of, with or from, where the members act together."""
@@ -463,7 +479,7 @@ def _listed_with_target(ctx: _Context, i: int) -> bool:
     return id(ctx.mentions[i]) in listed
 
 
-def _listed(ctx: _Context) -> set[int]:
+def _listed(ctx: RuleContext) -> set[int]:
     text = ctx.text
     obj = ctx.pattern("list_object", r"\b{list_object}\s*[,:(\-–—]?\s*(?i:the\s+)?$")
     listed: set[int] = set()
@@ -476,7 +492,7 @@ def _listed(ctx: _Context) -> set[int]:
 
 
 @_predicate("harmed_by_target")
-def _harmed_by_target(ctx: _Context, i: int) -> bool:
+def _harmed_by_target(ctx: RuleContext, i: int) -> bool:
     """The victim, in the clause before it, of a passive of harm whose agent is the target ("Four
     Philippine sailors are injured when water cannon is used by the Chinese coast guard"); not a
     possessive ("Japan's protest was rejected by China"), nor an actor that tells of the harm
@@ -485,7 +501,7 @@ def _harmed_by_target(ctx: _Context, i: int) -> bool:
     return id(ctx.mentions[i]) in victims
 
 
-def _victims(ctx: _Context) -> set[int]:
+def _victims(ctx: RuleContext) -> set[int]:
     text, target = ctx.text, ctx.target
     victims: set[int] = set()
     if "by" not in text:
@@ -509,7 +525,7 @@ def _victims(ctx: _Context) -> set[int]:
 
 
 @_predicate("acted_on_by_target")
-def _acted_on_by_target(ctx: _Context, i: int) -> bool:
+def _acted_on_by_target(ctx: RuleContext, i: int) -> bool:
     """An actor named after the target in a clause whose subject is the target: the target acts on
     it or speaks of it ("China suspends flights from Italy and Spain", "Russia's defence ministry
     reports that it stopped a Ukrainian raid", "Putin approves a decree against the United States"). Its
@@ -553,20 +569,20 @@ def _acted_on_by_target(ctx: _Context, i: int) -> bool:
     return not _tells(ctx, m, between)
 
 
-def _tells(ctx: _Context, m: Mention, before: str) -> bool:
+def _tells(ctx: RuleContext, m: Mention, before: str) -> bool:
     """Whether ``m`` tells of what the sentence says ("Russia struck Kyiv, Ukraine said",
     "according to Ukraine")."""
     return _says_after(ctx, m) or bool(
         ctx.pattern("according", r"\b(?i:according\s+to)\s+(?:the\s+)?$").search(before))
 
 
-def _says_after(ctx: _Context, m: Mention) -> bool:
+def _says_after(ctx: RuleContext, m: Mention) -> bool:
     """Whether a verb of saying follows ``m`` ("Ukraine said", "Ukraine's foreign ministry says")."""
     return bool(ctx.pattern("says_after", r"(?:'s|’s)?\s*(?:\w+\s+){0,2}?{saying}\b")
                 .match(ctx.text, m.end))
 
 
-def _target_speech(ctx: _Context) -> int | None:
+def _target_speech(ctx: RuleContext) -> int | None:
     """Where the target's own speech begins: after the verb of saying of a clause whose subject is
     the target ("Russia's human rights commissioner states that ... civilians relocated by
     Ukraine"); everything after it to the end of the sentence is the target's claim."""
@@ -591,7 +607,7 @@ def _cue_alternation() -> str:
     return _alternation(words)
 
 
-def _clause_spans(ctx: _Context) -> tuple[list[tuple[int, int, int]], str]:
+def _clause_spans(ctx: RuleContext) -> tuple[list[tuple[int, int, int]], str]:
     """Clause segments of the sentence, as ``(start, end, clause)`` triples, and the sentence
     with its asides blanked out.
 
@@ -621,7 +637,7 @@ def _clause_spans(ctx: _Context) -> tuple[list[tuple[int, int, int]], str]:
     return segments, blank
 
 
-def _clause(ctx: _Context, pos: int) -> int:
+def _clause(ctx: RuleContext, pos: int) -> int:
     """The clause that holds the character at ``pos`` (asides first)."""
     known = ctx._clause_of.get(pos)
     if known is not None:
@@ -641,19 +657,19 @@ def _clause(ctx: _Context, pos: int) -> int:
     return found
 
 
-def _clause_mentions(ctx: _Context, k: int) -> list[Mention]:
+def _clause_mentions(ctx: RuleContext, k: int) -> list[Mention]:
     by_clause = ctx.once("clause_mentions", lambda: [_clause(ctx, n.start) for n in ctx.mentions])
     return [n for n, j in zip(ctx.mentions, by_clause) if j == k]
 
 
-def _clause_subject(ctx: _Context, k: int) -> Mention | None:
+def _clause_subject(ctx: RuleContext, k: int) -> Mention | None:
     """The actor that opens clause ``k`` as its subject: the first actor mention in it, when only
     determiners, titles and modifiers come before it (no preposition), or None (computed once per
     clause)."""
     return ctx.once(f"subject{k}", lambda: _find_clause_subject(ctx, k))
 
 
-def _find_clause_subject(ctx: _Context, k: int) -> Mention | None:
+def _find_clause_subject(ctx: RuleContext, k: int) -> Mention | None:
     segments, blank = ctx.clauses()
     inside = _clause_mentions(ctx, k)
     if not inside or k < 0:
@@ -672,7 +688,7 @@ def _find_clause_subject(ctx: _Context, k: int) -> Mention | None:
     return first
 
 
-def _subject_phrase(ctx: _Context, lead: str) -> bool:
+def _subject_phrase(ctx: RuleContext, lead: str) -> bool:
     """Whether ``lead`` (what comes before an actor in its clause, after its last comma) opens a
     subject that the actor completes: "The president of", "Leaders from", "In July 2015, the
     Presidents of"."""
@@ -681,14 +697,14 @@ def _subject_phrase(ctx: _Context, lead: str) -> bool:
                             ).match(lead.rsplit(",", 1)[-1]))
 
 
-def _runs(ctx: _Context) -> list[list[Mention]]:
+def _runs(ctx: RuleContext) -> list[list[Mention]]:
     """Coordinated actors: mentions joined only by commas, "and", "or", "&", a hyphen or a slash,
     within one clause ("China and Russia", "France, Germany and the United Kingdom", "the
     EU-Russia summit")."""
     return _join_runs(ctx, _RUN_JOIN, within_clauses=True)
 
 
-def _join_runs(ctx: _Context, join: re.Pattern[str], within_clauses: bool) -> list[list[Mention]]:
+def _join_runs(ctx: RuleContext, join: re.Pattern[str], within_clauses: bool) -> list[list[Mention]]:
     """The sentence's mentions in runs of distinct actors joined by ``join``; with
     ``within_clauses``, adjacent mentions join too and a run stays in one clause."""
     runs: list[list[Mention]] = []
@@ -707,7 +723,25 @@ def _join_runs(ctx: _Context, join: re.Pattern[str], within_clauses: bool) -> li
     return runs
 
 
-def _coordination(ctx: _Context, i: int) -> str:
+def _chained_to_target(ctx: RuleContext, i: int) -> bool:
+    """Whether mention ``i`` reaches a mention of the target through neighbours joined only as
+    in a run (:func:`_runs`): what a run needs, checked without finding the clauses."""
+    order = ctx.once("by_start", lambda: sorted(ctx.mentions, key=lambda n: n.start))
+    pos = next(k for k, n in enumerate(order) if n is ctx.mentions[i])
+    for step in (-1, 1):
+        k = pos
+        while 0 <= k + step < len(order):
+            a, b = (order[k + step], order[k]) if step < 0 else (order[k], order[k + step])
+            gap = ctx.text[a.end:b.start]
+            if not (_RUN_JOIN.fullmatch(gap) or gap.strip() == ""):
+                break
+            k += step
+            if order[k].code == ctx.target:
+                return True
+    return False
+
+
+def _coordination(ctx: RuleContext, i: int) -> str:
     """How mention ``i`` is coordinated with the target: "" (it is not), "joint" (they act on or
     with each other), or "apart" (they undergo the same event, are acted on together, or act
     together on a third party).
@@ -719,8 +753,10 @@ def _coordination(ctx: _Context, i: int) -> str:
     of them follow "between" ("talks between China and Russia"), or in a headline pair ("the
     EU-Russia summit")."""
     m = ctx.mentions[i]
+    if m.code == ctx.target or not _chained_to_target(ctx, i):
+        return ""  # settled without the clauses
     run = next((r for r in ctx.once("runs", lambda: _runs(ctx)) if any(n is m for n in r)), None)
-    if run is None or m.code == ctx.target or ctx.target not in {n.code for n in run}:
+    if run is None or ctx.target not in {n.code for n in run}:
         return ""
     codes = {n.code for n in run}
     k = _clause(ctx, run[0].start)
@@ -755,7 +791,7 @@ def _coordination(ctx: _Context, i: int) -> str:
 
 
 @_predicate("joint_with_target")
-def _joint_with_target(ctx: _Context, i: int) -> bool:
+def _joint_with_target(ctx: RuleContext, i: int) -> bool:
     """An actor coordinated with the target that acts on or with it ("China and ASEAN sign a
     trade agreement", "the defence ministers of China, Brazil and Russia meet", "the EU-Russia
     summit"): each takes a position toward the other, a meeting's neutral one at least."""
@@ -763,7 +799,7 @@ def _joint_with_target(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("coordinated_with_target")
-def _coordinated_with_target(ctx: _Context, i: int) -> bool:
+def _coordinated_with_target(ctx: RuleContext, i: int) -> bool:
     """An actor coordinated with the target ("Taiwan and China prepare for floods", "Brazil,
     Russia, China and Mexico vote to send observers to Venezuela", "the United States
     sanctions China and Russia"): acting together on a third party, undergoing the same event, or
@@ -775,7 +811,7 @@ def _coordinated_with_target(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("object_with_target")
-def _object_with_target(ctx: _Context, i: int) -> bool:
+def _object_with_target(ctx: RuleContext, i: int) -> bool:
     """An actor named, like the target, after a third actor that opens their clause: both are what
     that actor acts on or speaks of ("Palau shifts its recognition from Taipei to
     Beijing", "Japan urges China to rein in North Korea"), so neither takes a
@@ -815,7 +851,7 @@ def _object_with_target(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("reports_figures")
-def _reports_figures(ctx: _Context, i: int) -> bool:
+def _reports_figures(ctx: RuleContext, i: int) -> bool:
     """The subject of a clause whose verb estimates or publishes figures ("the U.S. Commerce
     Department projected Soviet steel output at 150 mln tonnes"): a report of fact."""
     m = ctx.mentions[i]
@@ -827,7 +863,7 @@ def _reports_figures(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("tells_figures")
-def _tells_figures(ctx: _Context, i: int) -> bool:
+def _tells_figures(ctx: RuleContext, i: int) -> bool:
     """The source of a report of figures ("Chinese tea sales rose 12% last year, the US Commerce
     Department said"; "wheat went to Soviet ports, according to the U.S. Commerce Department"):
     a sentence with a figure and no conflict or cooperation cue, whose actor tells of it, reports
@@ -837,13 +873,13 @@ def _tells_figures(ctx: _Context, i: int) -> bool:
             "according_wide", r"\b(?i:according\s+to)\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$"
             ).search(ctx.text, max(0, m.start - 60), m.start):
         return False
-    figures = ctx.once("figures", lambda: bool(re.search(r"\d", ctx.text)) and not re.search(
-        r"\b(?:" + _cue_alternation() + r")", ctx.text))
+    figures = ctx.once("figures", lambda: bool(re.search(r"\d", ctx.text)) and not ctx.pattern(
+        "cue_word", r"\b(?:" + _cue_alternation() + r")").search(ctx.text))
     return bool(figures)
 
 
 @_predicate("receives_from_target")
-def _receives_from_target(ctx: _Context, i: int) -> bool:
+def _receives_from_target(ctx: RuleContext, i: int) -> bool:
     """An actor that receives a protest, a warning or a gift from the target ("India says it has
     received a formal protest from China", "after receiving vaccines donated by China"): the act is
     the target's. What the actor bought ("Turkey receives the S-400 systems it bought from
@@ -858,7 +894,7 @@ def _receives_from_target(ctx: _Context, i: int) -> bool:
 
 
 @_predicate("report_author")
-def _report_author(ctx: _Context, i: int) -> bool:
+def _report_author(ctx: RuleContext, i: int) -> bool:
     """The author of a report of fact ("a report by the Swedish defence research agency says",
     "a study by the Dutch statistics office shows")."""
     m = ctx.mentions[i]
@@ -886,19 +922,27 @@ def _applies(rule: RoleRule, m: Mention, target: str) -> bool:
 
 def mention_rules(text: str, mentions: Sequence[Mention], target: str, speaker: str = "",
                   rules: RoleRules | None = None,
-                  enough: Callable[[Mention, RoleRule], bool] | None = None
-                  ) -> list[tuple[RoleRule, ...]]:
+                  enough: Callable[[Mention, RoleRule], bool] | None = None,
+                  only: Collection[int] | None = None,
+                  effects: frozenset[str] | None = None,
+                  context: RuleContext | None = None) -> list[tuple[RoleRule, ...]]:
     """The rules that hold of each mention of ``text`` relative to ``target`` (in every mode).
 
     ``enough``, when given, stops looking at a mention's rules once it returns True for one that
     holds (what holder attribution needs to know is whether a mention is ruled out at all).
+    ``only`` limits the work to the mentions at those indices (the others get no rules) and
+    ``effects`` to the rules with one of those effects; ``context`` (:class:`RuleContext`) lets
+    several calls on one sentence and target share what predicates computed.
     """
-    rules = RoleRules.default() if rules is None else rules
-    ctx = _Context(text, mentions, target, speaker, rules)
+    ctx = context if context is not None else RuleContext(text, mentions, target, speaker, rules)
+    rules = ctx.rules
     out: list[tuple[RoleRule, ...]] = []
     for i, m in enumerate(mentions):
-        held = []
-        for rule in rules.for_mention(m, target):
+        held: list[RoleRule] = []
+        out.append(())
+        if only is not None and i not in only:
+            continue
+        for rule in rules.for_mention(m, target, effects):
             if rule.left is not None and not rule.left.search(text, max(0, m.start - rule.window),
                                                                 m.start):
                 continue
@@ -909,11 +953,13 @@ def mention_rules(text: str, mentions: Sequence[Mention], target: str, speaker: 
             held.append(rule)
             if enough is not None and enough(m, rule):
                 break
-        out.append(tuple(held))
+        out[i] = tuple(held)
     # mentions of one actor in one noun phrase ("Russian President Vladimir Putin") are one mention
     same = rules.pattern("same_phrase_title", r"(?:\s|{title_word}\b|{title_noun}\b)*")
     for a in range(len(mentions) - 1):
         b = a + 1
+        if only is not None and (a not in only or b not in only):
+            continue
         if mentions[a].code == mentions[b].code and same.fullmatch(text, mentions[a].end, mentions[b].start):
             merged = tuple(dict.fromkeys(out[a] + out[b]))
             out[a] = out[b] = merged

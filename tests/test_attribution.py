@@ -544,3 +544,31 @@ def test_victims_of_a_passive_of_harm_by_the_target_are_not_candidates(text, tar
 def test_victims_rule_applies_when_predicting_only():
     text = "Two Ukrainians are killed by Russian drone attacks."
     assert [r["candidate"] for r in candidate_rows(text, "RUS", for_training=True)] == ["UKR"]
+
+
+@pytest.mark.parametrize("threshold", [0.2, 0.5, 0.8])
+def test_predict_holders_batch_reads_rules_only_where_they_matter(default_model, threshold):
+    """The batch scores every named actor and reads the role rules only for the target, the
+    candidates above the threshold and possible partners; it must choose exactly what reading
+    every rule first (candidate_rows) and scoring the survivors chooses."""
+    from stance.attribution import PARTNER, choose_holders
+
+    corpus = default_corpus("test")
+    corpus = corpus.assign(speaker=corpus["speaker"].fillna("") if "speaker" in corpus else "")
+    pairs = corpus.drop_duplicates(["text", "target", "speaker"]).head(500)
+    groups = [{"text": t, "target": g, "speaker": s}
+              for t, g, s in zip(pairs["text"], pairs["target"], pairs["speaker"])]
+    got = predict_holders_batch(default_model.holders, groups, threshold=threshold)
+    checked = 0
+    for g, chosen in zip(groups, got):
+        rows = candidate_rows(g["text"], g["target"], g["speaker"])
+        if rows:
+            proba = default_model.holders.predict_proba(pd.DataFrame(rows))[:, 1]
+            want = choose_holders([r["candidate"] for r in rows], proba, g["target"], g["speaker"],
+                                  threshold, forced=[bool(r[PARTNER]) for r in rows])
+        else:
+            want = []
+        assert [c for c, _ in chosen] == [c for c, _ in want], g
+        assert np.allclose([p for _, p in chosen], [p for _, p in want])
+        checked += bool(want)
+    assert checked > 100
