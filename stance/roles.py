@@ -368,6 +368,7 @@ _RUN_JOIN = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|&\s*|[-�
 _AND_OR = re.compile(r"\b(?:and|or)\b|&")
 _BY_BEFORE = re.compile(r"\bby\s+(?:the\s+)?$")
 _ONLY_JOINS = re.compile(r"(?:\s|,|\band\b|\bor\b|&|'s|’s|the\b)*")
+_OR_AND = re.compile(r"\s+(?:and|or)\s+(?:the\s+)?")
 _ASIDE = re.compile(r"\s[–—-]\s[^–—]{1,200}?\s[–—-]\s|\([^()]{0,200}\)|\[[^\[\]]{0,200}\]")
 
 #: Predicate name -> function(context, mention index) -> bool.
@@ -412,6 +413,13 @@ def _arena_pred(ctx: RuleContext, i: int) -> bool:
         return False
     if _CHARTER.match(text, m.end):
         return True
+    # the second of two arenas: "joining the International Monetary Fund and World Bank"
+    before_pair = [k for k, n in enumerate(ctx.mentions) if n.kind == "organisation" and n.end <= m.start
+                   and _OR_AND.fullmatch(text, n.end, m.start)]
+    after = ctx.pattern("arena_after", r"\s*(?:[.,;:)!?\"”]|$|(?i:and|or)\b(?!\s+[A-Z])|"
+                                       r"{arena_end}\b)")
+    if before_pair and after.match(text, m.end) and _arena_pred(ctx, before_pair[-1]):
+        return True
     before = ctx.pattern("arena_before",
                          r"(?:\b{arena_preposition}|\b{exclusion}(?:\s+[\w-]+){0,3}?\s+(?i:from)|"
                          r"(?<![\w-])(?P<head>[\w-]+)\s+(?i:of))\s+(?i:the\s+)?$"
@@ -421,9 +429,13 @@ def _arena_pred(ctx: RuleContext, i: int) -> bool:
     heads = ctx.once("organ_heads", lambda: {w.lower() for w in ctx.rules.classes["organ_head"]})
     head = before.group("head")
     if head is None:  # "in the United Nations": the end of the phrase must follow
-        after = ctx.pattern("arena_after", r"\s*(?:[.,;:)!?\"”]|$|(?i:and|or)\b(?!\s+[A-Z])|"
-                                           r"{arena_end}\b)")
-        return bool(after.match(text, m.end))
+        end = m.end
+        # or another organisation and then the end: "joining the IMF and World Bank"
+        pair = [n for n in ctx.mentions if n.kind == "organisation" and n.start >= m.end
+                and _OR_AND.fullmatch(text, m.end, n.start)]
+        if pair and not after.match(text, end):
+            end = pair[0].end
+        return bool(after.match(text, end))
     following = _WORD.match(text, len(text) - len(text[m.end:].lstrip()))
     return head.lower() not in heads and not (following and following.group().lower() in heads)
 
@@ -598,12 +610,13 @@ def _target_speech(ctx: RuleContext) -> int | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _cue_alternation() -> str:
-    """The conflict and cooperation cues of ``stance/data/cues.tsv`` as one alternation (a noun of
-    an act after a demonym or possessive makes the actor its agent)."""
+@lru_cache(maxsize=4)
+def _cue_alternation(categories: tuple[str, ...] = ("conflict", "cooperation")) -> str:
+    """The cues of ``stance/data/cues.tsv`` in ``categories`` (by default the conflict and
+    cooperation cues) as one alternation (a noun of an act after a demonym or possessive makes the
+    actor its agent)."""
     rows = csv.DictReader(io.StringIO(_package_text("cues.tsv")), delimiter="\t")
-    words = [r["cue"] for r in rows if r["category"] in ("conflict", "cooperation")]
+    words = [r["cue"] for r in rows if r["category"] in categories]
     return _alternation(words)
 
 
@@ -878,6 +891,23 @@ def _tells_figures(ctx: RuleContext, i: int) -> bool:
     return bool(figures)
 
 
+@_predicate("market_report")
+def _market_report(ctx: RuleContext, i: int) -> bool:
+    """The sentence is a market or crop report: a quantity of a commodity ("bought 95,000 tonnes of
+    soybeans", "shipments of 1.5 mln tonnes of corn") and no conflict cue nor a word of a deal
+    made, a loan, aid or arms (the ``deal_word`` class). Who buys or ships in the market takes no
+    position by it (the real-text conventions: market figures and crop reports give no pair)."""
+    def compute() -> bool:
+        quantity = ctx.pattern("market_quantity", r"\d[\d,.]*\s*(?:(?i:mln|million|bln|billion)\s+)?"
+                                                  r"(?:(?i:long|short|metric)\s+)?{market_unit}\b")
+        if not quantity.search(ctx.text):
+            return False
+        return not (ctx.pattern("deal_words", r"\b{deal_word}\b").search(ctx.text) or
+                    ctx.pattern("conflict_word", r"\b" + _cue_alternation(("conflict",))
+                                ).search(ctx.text))
+    return bool(ctx.once("market_report", compute))
+
+
 @_predicate("receives_from_target")
 def _receives_from_target(ctx: RuleContext, i: int) -> bool:
     """An actor that receives a protest, a warning or a gift from the target ("India says it has
@@ -975,7 +1005,7 @@ def mention_roles(text: str, mentions: Sequence[Mention], target: str, speaker: 
     >>> from stance.actors import find_actors
     >>> text = "Two Georgian villages are hit by Russian artillery."
     >>> [sorted(r) for r in mention_roles(text, find_actors(text), "RUS")]
-    [['victim'], []]
+    [['location', 'victim'], []]
     """
     return [frozenset(r.role for r in held)
             for held in mention_rules(text, mentions, target, speaker, rules)]

@@ -76,6 +76,33 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
      "nationality"),
     ("U.S. 47.6538/7492 STG 77.1971/3517 (Hungarian National Bank rates, Soviet rouble)", "RUS",
      "USA", "origin"),
+    # firms and bodies named after a country, private people, the press
+    ("The Peruvian Deep Sea Mining Company will open a smelter with Chinese partners.", "CHN", "PER",
+     "nationality"),
+    ("The Peruvian state mining corporation will ship ore to Chinese mills.", "CHN", "PER",
+     "nationality"),
+    ("Brazilian users flocked to a Chinese video app.", "CHN", "BRA", "nationality"),
+    ("Spanish tabloids mocked the Russian delegation.", "RUS", "ESP", "nationality"),
+    ("Hackers stole the data of Russian users, a Dutch firm said.", "RUS", "RUS", "nationality"),
+    ("The Peruvian copper fabricator and Chinese investors will build a plant.", "CHN", "PER",
+     "nationality"),
+    # places and posts
+    ("A tanker sailed from the U.S. Gulf to Taiwan with maize.", "TWN", "USA", "location"),
+    ("Li Wen, the Nairobi representative of a Chinese think tank, said China would not change.",
+     "CHN", "KEN", "location"),
+    # market reports: who buys or ships in the market takes no position
+    ("Pakistan bought 50,000 tonnes of Russian wheat last week, traders said.", "RUS", "PAK",
+     "market"),
+    ("Pakistan bought 50,000 tonnes of Russian wheat last week, traders said.", "RUS", "RUS",
+     "market"),
+    # two arenas joined by "and"
+    ("Few expect the Soviet Union to join the International Monetary Fund and World Bank.", "RUS",
+     "WB", "arena"),
+    # a grouping's composition
+    ("The summit of the G8, which comprises the G7 and Russia, opens in July.", "RUS", "RUS",
+     "list_member"),
+    # a comparison
+    ("Its accession will be seen as a model for Russia.", "RUS", "RUS", "compared"),
 ])
 def test_roles(text, target, code, role):
     assert role in roles_of(text, target)[code]
@@ -98,9 +125,24 @@ def test_roles(text, target, code, role):
     ("Kiribati opens a new embassy in Beijing, China.", "CHN", "KIR"),
     # a figure in a sentence with an act is no report of fact
     ("Ukraine says Russia fired 40 missiles at Kyiv.", "RUS", "UKR"),
+    # a quantity with a deal, aid or a conflict cue is no market report
+    ("Pakistan signed a deal to buy 50,000 tonnes of Russian wheat.", "RUS", "PAK"),
+    ("Pakistan turned away 50,000 tonnes of Russian wheat over sanctions.", "RUS", "PAK"),
+    # the country that acts is neither goods nor a place
+    ("Bangladesh will import diesel from Russia under a barter deal.", "RUS", "BGD"),
+    ("Chile exports copper to China under a new trade pact.", "CHN", "CHL"),
+    ("The Japan Coast Guard said two Chinese ships entered its waters.", "CHN", "JPN"),
+    ("The United States Intelligence Community accuses Russia of plotting abroad.", "RUS", "USA"),
+    ("The Japan Overseas Economic Co-operation Fund will lend to China.", "CHN", "JPN"),
 ])
 def test_the_actor_stays_a_candidate(text, target, code):
     assert code in [r["candidate"] for r in candidate_rows(text, target)]
+
+
+def test_an_offer_of_goods_is_no_market_report():
+    text = "In Moscow the Soviet Government offered us 100,000 tons of wheat."
+    assert "market" not in set().union(*roles_of(text, "RUS").values())
+    assert [r["candidate"] for r in candidate_rows(text, "RUS", "POL")] == ["POL"]
 
 
 def test_one_noun_phrase_is_one_mention():
