@@ -898,8 +898,8 @@ def _market_report(ctx: RuleContext, i: int) -> bool:
     made, a loan, aid or arms (the ``deal_word`` class). Who buys or ships in the market takes no
     position by it (the real-text conventions: market figures and crop reports give no pair)."""
     def compute() -> bool:
-        quantity = ctx.pattern("market_quantity", r"\d[\d,.]*\s*(?:(?i:mln|million|bln|billion)\s+)?"
-                                                  r"(?:(?i:long|short|metric)\s+)?{market_unit}\b")
+        quantity = ctx.pattern("market_quantity", r"\d[\d,.]*\s*(?:{quantity_scale}\s+)?"
+                                                  r"(?:{unit_modifier}\s+)?{market_unit}\b")
         if not quantity.search(ctx.text):
             return False
         return not (ctx.pattern("deal_words", r"\b{deal_word}\b").search(ctx.text) or

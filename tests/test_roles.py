@@ -103,6 +103,15 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
      "list_member"),
     # a comparison
     ("Its accession will be seen as a model for Russia.", "RUS", "RUS", "compared"),
+    # an applicant for membership, the owner of a name, the markets of a country's goods
+    ("Vietnam's accession to the trade body worried Taiwan's exporters.", "TWN", "VNM", "applicant"),
+    ("The board voted to change Bhutan's name in the records, angering China.", "CHN", "BTN",
+     "label"),
+    ("Uruguay's main beef markets include Russia, Chile and Israel.", "RUS", "RUS", "market"),
+    ("Uruguay's main beef markets include Russia, Chile and Israel.", "RUS", "CHL", "market"),
+    # an all-caps headline: a capital before a market
+    ("OSLO FREIGHT MARKET QUIET AS USSR CHARTERS FALL", "RUS", "NOR", "origin"),
+    ("The Danish Sunday paper said Iran had help from China.", "CHN", "DNK", "nationality"),
 ])
 def test_roles(text, target, code, role):
     assert role in roles_of(text, target)[code]
@@ -134,6 +143,12 @@ def test_roles(text, target, code, role):
     ("The Japan Coast Guard said two Chinese ships entered its waters.", "CHN", "JPN"),
     ("The United States Intelligence Community accuses Russia of plotting abroad.", "RUS", "USA"),
     ("The Japan Overseas Economic Co-operation Fund will lend to China.", "CHN", "JPN"),
+    # state hackers serve the state: no state company
+    ("Chinese state hackers attacked Taiwan's banks.", "TWN", "CHN"),
+    # an all-caps headline's act is no market: "BANS" stands before "IMPORTS"
+    ("US BANS IMPORTS FROM CHINA", "CHN", "USA"),
+    # blocking a membership bid is an act on the applicant
+    ("The EU blocked Russia's membership bid.", "RUS", "EU"),
 ])
 def test_the_actor_stays_a_candidate(text, target, code):
     assert code in [r["candidate"] for r in candidate_rows(text, target)]
