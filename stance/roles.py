@@ -506,7 +506,7 @@ def _listed(ctx: RuleContext) -> set[int]:
 @_predicate("harmed_by_target")
 def _harmed_by_target(ctx: RuleContext, i: int) -> bool:
     """The victim, in the clause before it, of a passive of harm whose agent is the target ("Four
-    Philippine sailors are injured when water cannon is used by the Chinese coast guard"); not a
+    Vietnamese fishermen are hurt when flares are fired by the Chinese coast guard"); not a
     possessive ("Japan's protest was rejected by China"), nor an actor that tells of the harm
     ("Ukraine says its towns were shelled by Russia"), nor one that is itself an agent after "by"."""
     victims = ctx.once("victims", lambda: _victims(ctx))
@@ -626,8 +626,8 @@ def _clause_spans(ctx: RuleContext) -> tuple[list[tuple[int, int, int]], str]:
 
     Clauses end at punctuation that ends a clause and at the words of the ``clause_boundary``
     class ("after", "amid", "which", "in response to"...). An aside between paired dashes or in
-    brackets is a clause of its own, and the clause around it goes on after it ("Putin signs a law
-    -- voted by the Duma in May -- with countermeasures against the United States").
+    brackets is a clause of its own, and the clause around it goes on after it ("The Kremlin backs a
+    bill -- passed by the Duma last week -- with duties on goods from the United States").
     """
     text = ctx.text
     masked = list(text)

@@ -52,7 +52,7 @@ def test_phrase_table(row: dict[str, str]) -> None:
         ("Chinese ships patrol the South China Sea.", ["CHN"]),
         ("Russian jets flew over the Gulf of Finland, the Gulf of Riga and the Gulf of Oman.", ["RUS"]),
         # Indochina is not China (nearly a thousand sentences of the UN general debate)
-        ("The war in Indo-China and the Indo Chinese refugees", []),
+        ("Indo Chinese refugees fled the fighting in Indo-China", []),
         ("The peoples of Indo-China and China", ["CHN"]),
         ("CSKA Moscow beat Dynamo Kyiv.", []),
         # 'Pole' is a Polish person, not the North or South Pole
@@ -146,7 +146,7 @@ def test_state_media_stand_for_their_state() -> None:
     assert [(m.code, m.via) for m in found] == [("CHN", "media"), ("RUS", "media"),
                                                 ("CHN", "media"), ("PRK", "media")]
     # not the place names, and only the agencies' own spelling of the case-sensitive ones
-    assert codes("Firefighters died in Xinhua County, Hunan.") == []
+    assert codes("Farmers in Xinhua County, Hunan, planted rice.") == []
     assert codes("Tass and Sana are names.") == []
     # a state medium cited in brackets as the source of a report is not the state acting
     assert codes("Floods hit Hunan. (Xinhua) (BBC)") == []
@@ -313,7 +313,8 @@ def test_pathological_input_does_not_backtrack() -> None:
     ("text", "as_of", "expected"),
     [
         # regression: "David Lin" (TWN) gave the alias "Foreign Secretary David"
-        ("British Foreign Secretary David Miliband warns Russia.", "2008-08-01", ["GBR", "RUS"]),
+        ("British Foreign Secretary David Miliband told Russia to withdraw.", "2008-08-01",
+         ["GBR", "RUS"]),
         ("Foreign Secretary David Cameron met Wang Yi.", "2024-02-01", ["GBR", "CHN"]),
         ("Premier Frank Hsieh resigned.", "2006-01-24", ["TWN"]),
         ("Foreign Minister Lin said Paraguay stays an ally.", "2014-01-01", ["TWN", "PRY"]),

@@ -238,8 +238,8 @@ def test_numbers_that_are_not_years_raise_value_error_naming_rows(default_model,
 
 
 def test_speaker_chn_before_october_1971_is_the_republic_of_china(default_model):
-    text = ("We shall never accept the rule of the communist regime on the mainland, which "
-            "enslaves the Chinese people.")
+    text = ("We will never bow to the communist rulers who have seized the mainland and oppress "
+            "the Chinese people.")
     frame = pd.DataFrame({"text": [text] * 3, "speaker": ["CHN"] * 3,
                           "year": [1962, 1985, None]})
     rows = analyze(frame, model=default_model, speaker_col="speaker", date_col="year")
@@ -485,7 +485,7 @@ def test_seed_article_concern_about_china_and_north_korea_is_japans(seed_rows):
 def test_switching_recognition_from_taiwan_opposes_it(default_model):
     # real news writes "from the Republic of China to the People's Republic of China": the
     # cooperation cue "recognition" made this a Dominica -> Taiwan 'support' row
-    rows = analyze("Dominica switches diplomatic recognition from the Republic of China to the "
+    rows = analyze("Dominica shifts its recognition from the Republic of China to the "
                    "People's Republic of China.", model=default_model)
     by_target = dict(zip(rows["target"], rows["stance"]))
     assert set(rows["holder"]) == {"DMA"}

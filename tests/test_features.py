@@ -288,7 +288,7 @@ def test_cue_negation():
 
 @pytest.mark.parametrize(("text", "conflict"), [
     ("Canada demanded that Russia pull its forces out of Ukraine.", 2),
-    ("Russia needs to get out of Ukraine and must stop at once.", 2),
+    ("Russia needs to get its soldiers out of Ukraine and must stop the shelling now.", 2),
     # demand as a quantity is not a demand on anyone
     ("Demand for Russian gas fell as Japan stocked up.", 0),
 ])
@@ -385,7 +385,8 @@ def test_cue_holder_against_the_aggressor_of_the_target():
     assert alone["conflict_holder_on_aggressor"] == 0
     # the tensions are not Ukraine's act on Russia, though Ukraine is named nearest before them
     # (real news: this read as Britain siding with Russia)
-    apart = _cues("Britain supplies missiles to Ukraine amid tensions with Russia.", "GBR", "RUS")
+    apart = _cues("Britain delivers long-range missiles to Ukraine amid growing tensions with Russia.",
+                  "GBR", "RUS")
     assert apart["conflict_holder_on_other"] == 1 and apart["conflict_other_on_target"] == 1
     assert apart["conflict_holder_on_aggressor"] == 0
 
@@ -733,7 +734,7 @@ def test_cue_patient_stops_at_a_clause_boundary():
 
 def test_cue_patient_is_not_the_actor_an_act_turns_away_from():
     # regression: "recognition from the xtarget" made Taiwan the patient of the recognition
-    text = ("Dominica switches diplomatic recognition from the Republic of China to the "
+    text = ("Dominica shifts its recognition from the Republic of China to the "
             "People's Republic of China.")
     away = _cues(text, "DMA", "TWN")
     assert away["cooperation_holder_on_target"] == 0 and away["cooperation_holder_on_other"] == 1

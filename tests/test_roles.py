@@ -74,7 +74,7 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
      "competitor"),
     ("A Spanish state-owned bank will sign a credit pact with Soviet lenders.", "RUS", "ESP",
      "nationality"),
-    ("U.S. 47.6538/7492 STG 77.1971/3517 (Hungarian National Bank rates, Soviet rouble)", "RUS",
+    ("U.S. 51.2210/2290 STG 80.1105/1180 (Polish central bank fixing, Soviet rouble)", "RUS",
      "USA", "origin"),
     # firms and bodies named after a country, private people, the press
     ("The Peruvian Deep Sea Mining Company will open a smelter with Chinese partners.", "CHN", "PER",
@@ -96,13 +96,14 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
     ("Pakistan bought 50,000 tonnes of Russian wheat last week, traders said.", "RUS", "RUS",
      "market"),
     # two arenas joined by "and"
-    ("Few expect the Soviet Union to join the International Monetary Fund and World Bank.", "RUS",
+    ("Nobody in Geneva thinks the Soviet Union will enter the World Bank and International "
+     "Monetary Fund.", "RUS",
      "WB", "arena"),
     # a grouping's composition
-    ("The summit of the G8, which comprises the G7 and Russia, opens in July.", "RUS", "RUS",
+    ("The Caspian forum, which comprises Iran, Kazakhstan and Russia, meets in May.", "RUS", "RUS",
      "list_member"),
     # a comparison
-    ("Its accession will be seen as a model for Russia.", "RUS", "RUS", "compared"),
+    ("Poland's pension reform is a model for Russia, an adviser said.", "RUS", "RUS", "compared"),
     # an applicant for membership, the owner of a name, the markets of a country's goods
     ("Vietnam's accession to the trade body worried Taiwan's exporters.", "TWN", "VNM", "applicant"),
     ("The board voted to change Bhutan's name in the records, angering China.", "CHN", "BTN",
@@ -142,7 +143,7 @@ def test_roles(text, target, code, role):
     ("Chile exports copper to China under a new trade pact.", "CHN", "CHL"),
     ("The Japan Coast Guard said two Chinese ships entered its waters.", "CHN", "JPN"),
     ("The United States Intelligence Community accuses Russia of plotting abroad.", "RUS", "USA"),
-    ("The Japan Overseas Economic Co-operation Fund will lend to China.", "CHN", "JPN"),
+    ("The Thailand Export Co-operation Fund will lend to China.", "CHN", "THA"),
     # state hackers serve the state: no state company
     ("Chinese state hackers attacked Taiwan's banks.", "TWN", "CHN"),
     # an all-caps headline's act is no market: "BANS" stands before "IMPORTS"
