@@ -689,7 +689,7 @@ def cache_dir() -> Path:
 #: none is missing). Any change gives a new cache key, so a stale model is never served.
 _MODEL_SOURCES = ("text.py", "actors.py", "matching.py", "_checks.py", "features.py", "rows.py",
                   "views.py", "sentiment.py", "cues.py", "structure.py", "tfidf.py",
-                  "attribution.py", "roles.py", "alternation.py", "sentence.py", "model.py")
+                  "attribution.py", "candidates.py", "roles.py", "alternation.py", "sentence.py", "model.py")
 
 
 def _default_path() -> Path:

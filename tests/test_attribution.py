@@ -1,17 +1,16 @@
-"""Tests for stance.attribution: candidate holders, their features and the holder classifier."""
+"""Tests for stance.attribution: the holder classifier and the choice of holders among the candidates
+(the candidates' own contract is in tests/test_candidates.py; the role rules that rule candidates out
+are tested here through the holders they leave)."""
 
 from __future__ import annotations
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
 
 import stance
 from stance.attribution import (
-    CandidateFeatures,
     build_holder_pipeline,
     candidate_features,
     candidate_rows,
@@ -23,90 +22,9 @@ from stance.attribution import (
 )
 from stance.model import default_corpus
 
-ROWS = pd.DataFrame(
-    candidate_rows("Japan and Britain condemned Russia's invasion of Ukraine.", "RUS", "FRA")
-    + candidate_rows("Russia was condemned by Japan.", "RUS")
-    + candidate_rows("We will never accept the occupation of our land by Russia.", "RUS", "UKR")
-    + candidate_rows("Russian jets struck a market in Syria.", "RUS")
-)
-
 
 def _holders(model, text, target, speaker=""):
     return {code for code, _ in predict_holders(model.holders, text, target, speaker)}
-
-
-# ---------------------------------------------------------------------------------------------
-# CandidateFeatures: the scikit-learn contract
-# ---------------------------------------------------------------------------------------------
-
-
-def test_candidate_features_clone_and_params():
-    features = CandidateFeatures()
-    copy = clone(features)
-    assert copy is not features and type(copy) is CandidateFeatures
-    assert copy.get_params() == features.get_params() == {"roles": False}
-    assert features.set_params(**features.get_params()) is features
-    assert features.set_params(roles=True).get_params() == {"roles": True}
-
-
-def test_candidate_features_joblib_round_trip(tmp_path):
-    features = CandidateFeatures().fit(ROWS)
-    path = tmp_path / "features.joblib"
-    joblib.dump(features, path)
-    loaded = joblib.load(path)
-    assert loaded.transform(ROWS) == features.transform(ROWS)
-    assert loaded.get_params() == features.get_params()
-
-
-def test_candidate_features_fit_transform_equals_fit_then_transform():
-    a = CandidateFeatures().fit_transform(ROWS)
-    b = CandidateFeatures().fit(ROWS).transform(ROWS)
-    assert a == b
-    assert len(a) == len(ROWS)
-    assert all(isinstance(d, dict) and d for d in a)
-
-
-def test_candidate_features_names_match_output_width():
-    features = CandidateFeatures().fit(ROWS)
-    names = features.get_feature_names_out()
-    out = features.transform(ROWS)
-    # one column of feature dicts per row
-    assert len(names) == 1
-    assert np.asarray(out, dtype=object).shape == (len(ROWS),)
-
-
-def test_candidate_features_before_fit_raises_not_fitted():
-    with pytest.raises(NotFittedError):
-        CandidateFeatures().transform(ROWS)
-    with pytest.raises(NotFittedError):
-        CandidateFeatures().get_feature_names_out()
-
-
-@pytest.mark.parametrize("column", ["text", "target", "candidate"])
-def test_candidate_features_missing_column_is_named(column):
-    with pytest.raises(ValueError, match=column):
-        CandidateFeatures().fit(ROWS.drop(columns=column))
-    features = CandidateFeatures().fit(ROWS)
-    with pytest.raises(ValueError, match=column):
-        features.transform(ROWS.drop(columns=column))
-
-
-@pytest.mark.parametrize("bad", [None, np.nan, 42])
-def test_candidate_features_non_string_text_names_the_column(bad):
-    X = ROWS.copy()
-    X["text"] = X["text"].astype(object)
-    X.loc[1, "text"] = bad
-    features = CandidateFeatures().fit(ROWS)
-    with pytest.raises((TypeError, ValueError), match="text"):
-        features.transform(X)
-
-
-def test_candidate_features_non_string_text_names_the_row():
-    X = ROWS.copy()
-    X["text"] = X["text"].astype(object)
-    X.loc[2, "text"] = None
-    with pytest.raises((TypeError, ValueError), match=r"rows? 2\b"):
-        CandidateFeatures().fit(X)
 
 
 def test_holder_pipeline_is_cloneable():
@@ -121,23 +39,6 @@ def test_holder_pipeline_is_cloneable():
 # ---------------------------------------------------------------------------------------------
 # Candidates and training rows
 # ---------------------------------------------------------------------------------------------
-
-
-def test_candidate_rows_lists_named_actors_except_target_plus_speaker():
-    text = "Japan and Britain condemned Russia's invasion of Ukraine."
-    rows = candidate_rows(text, "RUS", "FRA", for_training=True)
-    assert [r["candidate"] for r in rows] == ["JPN", "GBR", "UKR", "FRA"]
-    assert all(r["target"] == "RUS" and r["speaker"] == "FRA" for r in rows)
-    assert set(rows[0]) == {"text", "target", "candidate", "speaker", "partner"}
-    # when predicting, Ukraine is what Japan and Britain speak of, like Russia: no candidate
-    assert [r["candidate"] for r in candidate_rows(text, "RUS", "FRA")] == ["JPN", "GBR", "FRA"]
-
-
-def test_candidate_rows_speaker_not_duplicated_and_not_the_target():
-    named = candidate_rows("Japan condemned Russia and Japan will act.", "RUS", "JPN")
-    assert [r["candidate"] for r in named] == ["JPN"]
-    assert candidate_rows("Russia said it would respond.", "RUS", "RUS") == []
-    assert candidate_rows("Russia's economy grew.", "RUS") == []
 
 
 def test_holder_training_rows_labels():
@@ -301,10 +202,10 @@ def test_target_named_only_in_a_document_has_no_holder_not_even_the_speaker():
 @pytest.mark.parametrize(("text", "target", "expected"), [
     ("Taiwan is an inalienable part of China.", "CHN", []),
     ("Taiwan has always been an inseparable part of China's territory.", "CHN", []),
-    ("We regard Taiwan as an integral part of the People's Republic of China.", "CHN", []),
+    ("Our government regards Taiwan as a province of the People's Republic of China.", "CHN", []),
     ("Taiwan belongs to one and the same China.", "CHN", []),
-    ("The island of Taiwan, which is an inalienable part of China, must be returned.", "CHN", []),
-    ("Both the mainland and Taiwan belong to that one China.", "CHN", []),
+    ("Taiwan, which has always been a province of China, will one day be reunified.", "CHN", []),
+    ("Fujian and Taiwan alike belong to that one China.", "CHN", []),
     # the claim is about another whole, or the territory also acts
     ("Japan is part of the coalition against Russia.", "RUS", ["JPN"]),
     ("Taiwan rejected Beijing's claim.", "CHN", ["TWN"]),
@@ -332,11 +233,11 @@ def test_one_china_formula_of_a_speaker(default_model):
     ("Pro-Russian separatists praised China for its support.", "CHN", []),
     ("Russian-backed separatists praised China.", "CHN", []),
     ("American and Russian scientists found a new element with Chinese colleagues.", "CHN", []),
-    ("Japanese electronics company Panasonic suspends operations in China.", "CHN", []),
-    ("Dutch artist Florentijn Hofman built a rabbit in Taoyuan, Taiwan.", "TWN", []),
+    ("Japanese camera maker Nikora closes its factory in China.", "CHN", []),
+    ("Dutch artist Anneke Vos unveiled a giant heron in Tainan, Taiwan.", "TWN", []),
     ("The Russian Orthodox Church praised China.", "CHN", []),
-    ("The Italian Jesuit Matteo Ricci went to China.", "CHN", []),
-    ("Iranian-born Australian politician Sam Dastyari backed China's position.", "CHN", ["AUS"]),
+    ("The Portuguese monk Rui Almeida travelled to China.", "CHN", []),
+    ("Lebanese-born Australian politician Nadia Haddad endorsed China's stance.", "CHN", ["AUS"]),
     # the state itself: a state modifier, a state noun, or the country also named as a state
     ("Chinese state hackers attacked Taiwan's banks.", "TWN", ["CHN"]),
     ("Chinese government hackers attacked Taiwan's banks.", "TWN", ["CHN"]),
@@ -352,7 +253,7 @@ def test_private_people_named_by_a_demonym_are_not_candidates(text, target, expe
 
 @pytest.mark.parametrize(("text", "target", "expected"), [
     ("China regained its seat in the United Nations.", "CHN", []),
-    ("We support the return of the Republic of China to the United Nations.", "TWN", []),
+    ("We hope to see the Republic of China brought back to the United Nations.", "TWN", []),
     ("The universality of the United Nations requires the People's Republic of China.", "CHN", []),
     ("Finland joined NATO, angering Russia.", "RUS", ["FIN"]),
     ("Taiwan is barred from the WHO, Japan said.", "TWN", ["JPN"]),
@@ -377,7 +278,8 @@ def test_organisation_heading_its_own_noun_after_of_is_an_actor():
 
 @pytest.mark.parametrize(("text", "target", "expected"), [
     ("China was excluded from the United Nations for 22 years.", "CHN", []),
-    ("Cambodia expelled the Uyghurs to China despite criticism from the UN.", "CHN", ["KHM", "UN"]),
+    ("Cambodia sent the detained monks back to China despite protests from the UN.", "CHN",
+     ["KHM", "UN"]),
     ("A special session of the UN General Assembly called on Russia to withdraw.", "RUS", ["UN"]),
     ("All member states of the European Union imposed sanctions on Russia.", "RUS", ["EU"]),
 ])
@@ -390,12 +292,12 @@ def test_organisation_after_from_and_of(text, target, expected):
 
 @pytest.mark.parametrize(("text", "target", "expected"), [
     ("Russian missiles hit a shopping centre in Kremenchuk, Ukraine, killing 20 people.", "RUS", []),
-    ("Six people are killed in Russian attacks in Kharkiv, Kherson, and Kyiv, Ukraine.", "RUS", []),
-    ("Three are killed in Russian strikes on the Kyiv, Dnipropetrovsk, and Odesa oblasts of Ukraine.",
+    ("Two people die in Russian shelling in Sumy, Poltava, and Kyiv, Ukraine.", "RUS", []),
+    ("Nine are wounded in Russian shelling of the Kyiv, Sumy, and Zaporizhzhia oblasts of Ukraine.",
      "RUS", []),
-    ("Lavrov and Kuleba hold talks in Ankara, Turkey.", "RUS", ["UKR"]),
+    ("Lavrov and Kuleba meet for a day of talks in Istanbul, Turkey.", "RUS", ["UKR"]),
     # the country also acts, or the places are a list of countries
-    ("Romania confirms debris from a Russian drone was found in Tulcea County, Romania.", "RUS",
+    ("Romania says fragments of a Russian drone landed in Constanta County, Romania.", "RUS",
      ["ROU"]),
     ("Japan sent aid to Poland, Ukraine.", "RUS", ["JPN", "POL", "UKR"]),
     ("Russia struck Kyiv, Ukraine said.", "RUS", ["UKR"]),
@@ -418,15 +320,15 @@ def test_training_keeps_arena_and_place_candidates_as_negatives():
 
 
 @pytest.mark.parametrize(("text", "target", "expected"), [
-    ("We express our thanks to Spain, China, Germany, Venezuela and Chile.", "CHN", []),
+    ("We are grateful to Spain, China, Germany, Venezuela and Chile.", "CHN", []),
     ("Syria calls for lifting measures imposed on Russia, Iran, Venezuela and Belarus.", "RUS",
      ["SYR"]),
-    ("The decision is opposed by Russia, China, Taiwan and South Korea.", "TWN", []),
+    ("The new quota is opposed by Vietnam, Japan, Taiwan and the Philippines.", "TWN", []),
     # joint action, a partner, a list of two, or the actor also named outside the list
-    ("In July 2015, the Presidents of Mongolia, China and Russia signed an agreement.", "CHN",
+    ("In May 2011, the leaders of Mongolia, China and Russia approved a joint road plan.", "CHN",
      ["MNG", "RUS"]),
     ("Russia held drills with China, Iran and Belarus.", "CHN", ["RUS", "IRN", "BLR"]),
-    ("Leaders from Germany, France, Russia and Ukraine met for talks.", "RUS",
+    ("Top officials from Germany, France, Russia and Ukraine met by video link.", "RUS",
      ["DEU", "FRA", "UKR"]),
     # two actors thanked together: neither takes a position on the other by it (co-objects)
     ("Japan thanked Australia and Taiwan.", "TWN", ["JPN"]),
@@ -441,12 +343,12 @@ def test_actors_listed_with_the_target_as_objects_are_not_candidates(text, targe
 
 
 @pytest.mark.parametrize(("text", "target", "speaker", "expected"), [
-    ("The United Nations must restore the lawful rights of the People's Republic of China.", "CHN",
+    ("The United Nations must hand the People's Republic of China back its lawful seat.", "CHN",
      "ALB", ["ALB"]),
     ("The General Assembly, which meets every year, should admit Taiwan.", "TWN", "PLW", ["PLW"]),
     # outside a statement a modal is the organisation's own intent; a past act is its position
     ("The G7 will suspend its participation until Russia changes course.", "RUS", "", ["G7"]),
-    ("The United Nations has put itself to shame by declaring China the aggressor.", "CHN", "POL",
+    ("The United Nations has disgraced itself by branding China an aggressor.", "CHN", "POL",
      ["UN", "POL"]),
 ])
 def test_organisation_called_on_in_a_statement_is_not_a_candidate(text, target, speaker, expected):
@@ -454,9 +356,9 @@ def test_organisation_called_on_in_a_statement_is_not_a_candidate(text, target, 
 
 
 @pytest.mark.parametrize(("text", "target", "speaker", "expected"), [
-    ("In the Asian Cup 2004 final, Japan defeats China 3-1.", "CHN", "", []),
+    ("In the Pacific Rim Cup final, Japan defeats China 2-0.", "CHN", "", []),
     ("Sweden beats Russia 1-0 in the gold medal game.", "RUS", "", []),
-    ("Ukraine asked for Russia to be banned from the Olympics over doping.", "RUS", "", ["UKR"]),
+    ("Ukraine wants Russia barred from the world games over doping.", "RUS", "", ["UKR"]),
     ("Our athletes won medals at the Olympics in China.", "CHN", "KEN", ["KEN"]),
     # a boycott is no result
     ("Britain boycotted the Olympics in Russia.", "RUS", "", ["GBR"]),
@@ -499,23 +401,25 @@ def test_target_named_only_as_an_orientation_gives_an_empty_holder_row(default_m
 
 @pytest.mark.parametrize(("text", "target", "speaker", "expected"), [
     ("A new round of talks on North Korea's nuclear programme starts in Beijing.", "CHN", "", []),
-    ("India and Pakistan agreed in Qingdao, China, to extend a nuclear testing ban.", "CHN", "", []),
-    ("The treaty signed at Moscow on 5 August 1963 brought relief to mankind.", "RUS", "NER", []),
-    ("We welcome the Fourth World Conference on Women, held recently in Beijing.", "CHN", "FJI", []),
+    ("India and Pakistan agreed in Kunming, China, to prolong their ceasefire on the border.", "CHN",
+     "", []),
+    ("The accord signed at Moscow on 12 March 1958 gave hope to many nations.", "RUS", "NER", []),
+    ("We applaud the regional summit on fisheries, held last month in Beijing.", "CHN", "FJI", []),
     # named as an actor too, or the venue is the object of an act: candidates stay
     ("Orban meets Putin in Moscow.", "RUS", "", ["HUN"]),
     ("Leaders gathered in Beijing, and Japan criticised China.", "CHN", "", ["JPN"]),
     ("Japan boycotted the Olympic Games in Beijing.", "CHN", "", ["JPN"]),
     ("Ukraine struck targets in Moscow.", "RUS", "", ["UKR"]),
     # an event in the country is not a venue: a speaker may take a position on it
-    ("The tragic events that took place in China deeply moved us.", "CHN", "ESP", ["ESP"]),
+    ("The violent events that took place in China this year greatly troubled us.", "CHN", "ESP",
+     ["ESP"]),
 ])
 def test_target_named_only_as_a_venue_has_no_candidates(text, target, speaker, expected):
     assert [r["candidate"] for r in candidate_rows(text, target, speaker)] == expected
 
 
 def test_venue_rule_applies_when_predicting_only():
-    text = "India and Pakistan agreed in Qingdao, China, to extend a nuclear testing ban."
+    text = "India and Pakistan agreed in Kunming, China, to prolong their ceasefire on the border."
     assert [r["candidate"] for r in candidate_rows(text, "CHN", for_training=True)] == ["IND", "PAK"]
 
 
@@ -523,9 +427,8 @@ def test_venue_rule_applies_when_predicting_only():
 
 
 @pytest.mark.parametrize(("text", "target", "expected"), [
-    ("Two Ukrainians are killed by Russian drone and missile attacks on a port in Odesa Oblast.",
-     "RUS", []),
-    ("Four Philippine Coast Guard sailors are injured when water cannon is used by the Chinese "
+    ("Five Ukrainians are wounded by Russian artillery fire on a farm near Sumy.", "RUS", []),
+    ("Six Philippine Coast Guard officers are wounded when flares are launched by the Chinese "
      "Coast Guard.", "CHN", []),
     # the agent of the passive, a possessive act, a teller of the harm and a second mention stay
     ("Russia was condemned by Japan.", "RUS", ["JPN"]),
@@ -542,7 +445,7 @@ def test_victims_of_a_passive_of_harm_by_the_target_are_not_candidates(text, tar
 
 
 def test_victims_rule_applies_when_predicting_only():
-    text = "Two Ukrainians are killed by Russian drone attacks."
+    text = "Five Ukrainians are wounded by Russian artillery fire."
     assert [r["candidate"] for r in candidate_rows(text, "RUS", for_training=True)] == ["UKR"]
 
 
