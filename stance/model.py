@@ -22,6 +22,7 @@ import io
 import json
 import os
 import platform
+import sys
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from ._version import __version__
 from .cues import CueFeatures
@@ -448,8 +450,11 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, **par
         raise ValueError(f"data: each label needs at least 2 rows for calibration; counts are "
                          f"{counts.to_dict()}")
     pipeline = build_pipeline(cv=cv, **params)
-    pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy())
-    holders = _train_holders(frames_with_speaker)
+    # One BLAS/OpenMP thread while fitting: the solvers work on small dense blocks, and a thread
+    # pool as wide as the machine oversubscribes a small one (more so when anything else runs).
+    with threadpool_limits(limits=1):
+        pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy())
+        holders = _train_holders(frames_with_speaker)
     metadata = {
         "library": "stance",
         "stance_version": __version__,
@@ -468,7 +473,8 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, **par
     model = StanceModel(pipeline, metadata, holders)
     # Scores on the training rows themselves: a check that the fit worked, not an estimate of
     # accuracy on new text (use evaluate() on held-out rows for that).
-    metadata["metrics"] = {"training_fit": evaluate(model, rows).to_dict()}
+    with threadpool_limits(limits=1):
+        metadata["metrics"] = {"training_fit": evaluate(model, rows).to_dict()}
     return model
 
 
@@ -776,6 +782,9 @@ def _default_model() -> StanceModel:
             return _load_verified(path)
         except (ValueError, FileNotFoundError, EOFError) as exc:
             warnings.warn(f"cached default model unusable ({exc}); retraining", stacklevel=3)
+    print(f"stance: training the default model from the bundled corpus, a one-time step (see "
+          f"benchmarks/bench_model.py for its time); it will be cached in {path.parent}",
+          file=sys.stderr, flush=True)
     model = train(None)
     model.metadata["default"] = True
     try:

@@ -390,3 +390,39 @@ def test_model_cache_key_covers_every_module_the_model_code_imports():
                 todo.append(node.module.split(".")[0] + ".py")
     missing = seen - set(_MODEL_SOURCES) - set(not_model)
     assert not missing, f"modules the model code imports but the cache key ignores: {missing}"
+
+
+def test_training_fits_with_one_blas_thread(monkeypatch):
+    """Fitting runs under a one-thread BLAS/OpenMP limit (a pool as wide as the machine
+    oversubscribes a small one); what the limit reports while the holder model is fitted."""
+    from threadpoolctl import threadpool_info
+
+    import stance.model as M
+
+    seen = []
+    real = M._train_holders
+
+    def spy(frames):
+        seen.extend(info["num_threads"] for info in threadpool_info())
+        return real(frames)
+
+    monkeypatch.setattr(M, "_train_holders", spy)
+    M.train(stance.default_corpus("train").sample(300, random_state=0), cv=2)
+    assert seen and set(seen) == {1}
+
+
+def test_building_the_default_model_says_so_on_stderr(monkeypatch, tmp_path, capsys, small_model):
+    import stance.model as M
+
+    monkeypatch.setattr(M, "_default_path", lambda: tmp_path / "default.joblib")
+    monkeypatch.setattr(M, "train", lambda data=None, **kw: small_model)
+    M._default_model.cache_clear()
+    try:
+        assert M._default_model() is small_model
+        err = capsys.readouterr().err
+        assert "training the default model" in err and str(tmp_path) in err
+        M._default_model.cache_clear()
+        M._default_model()  # now cached on disk: loaded, nothing said
+        assert "training the default model" not in capsys.readouterr().err
+    finally:
+        M._default_model.cache_clear()
