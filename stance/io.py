@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -188,10 +189,36 @@ def read_documents(path: str | os.PathLike[str], *, text_col: str = "text") -> p
     return pd.concat(frames) if len(frames) > 1 else frames[0]
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read it by setting it, and put it back at once
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """Permission bits for a file written to ``path``: the existing file's, else 0o666 & ~umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | None = "utf-8"
                  ) -> Iterator[Any]:
     """Open a temporary file beside ``path``; rename it to ``path`` only if the block succeeds.
+
+    The file gets the permissions a plain ``open(path, "w")`` would give it: those of the file it
+    replaces, or ``0o666`` less the process's umask for a new file (a temporary file is private,
+    0600, until then), so that colleagues on a shared server can read what the umask lets them.
 
     Examples
     --------
@@ -210,6 +237,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
         with os.fdopen(fd, mode, encoding=encoding if "b" not in mode else None,
                        newline="" if "b" not in mode else None) as fh:
             yield fh
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pandas as pd
 import pytest
@@ -235,3 +237,43 @@ def test_write_table_round_trips(tmp_path, suffix):
 def test_write_table_unknown_suffix_writes_csv(tmp_path):
     path = write_table(TABLE, tmp_path / "table.out")
     assert pd.read_csv(path, keep_default_na=False)["holder"].tolist() == ["JPN", "", "CHN"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
+def test_atomic_write_follows_the_umask(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        path = tmp_path / "rows.csv"
+        with atomic_write(path) as fh:
+            fh.write("a\n")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+    finally:
+        os.umask(old)
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path):
+    path = tmp_path / "model.joblib"
+    path.write_bytes(b"old")
+    path.chmod(0o640)
+    with atomic_write(path, "wb") as fh:
+        fh.write(b"new")
+    assert path.read_bytes() == b"new"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_cli_outputs_follow_the_umask(tmp_path, small_model):
+    """What `stance analyze` and a saved model write is readable as the umask allows."""
+    from stance.cli import main
+
+    model = tmp_path / "m.joblib"
+    src = tmp_path / "docs.csv"
+    src.write_text("id,text\n1,Japan condemned Russia.\n", encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        small_model.save(model)
+        assert main(["analyze", str(src), "--id-col", "id", "--model", str(model), "--out",
+                     str(tmp_path / "rows.csv"), "--quiet"]) == 0
+    finally:
+        os.umask(old)
+    for name in ("m.joblib", "m.joblib.meta.json", "rows.csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
