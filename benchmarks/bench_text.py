@@ -89,6 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     # (the smallest line still fits in the processor's caches, which makes each copy cheaper there)
     print(f"time per copy, largest line over the middle one: {per_unit[32_000] / per_unit[8_000]:.2f}, "
           f"over the smallest: {per_unit[32_000] / per_unit[2_000]:.2f} (linear is 1)")
+    # one character repeated (end marks not followed by a space once took quadratic time)
+    for ch in (".", "!", "?", " ", "a", "\n"):
+        times = {size: best_of(lambda size=size, ch=ch: split_sentences(ch * int(size * 1e6)), args.repeat)
+                 for size in (0.1, 1.0, 10.0)}
+        print(f"split_sentences on {ch!r} repeated: 1 MB {times[1.0]:.3f} s (target < 1 s); "
+              f"s per MB at 0.1 / 1 / 10 MB: {times[0.1] / 0.1:.3f} / {times[1.0]:.3f} / "
+              f"{times[10.0] / 10:.3f}")
     per_doc = [mb / results[k] for k in results if k.endswith("per document")]
     print(f"slowest per-document rate: {min(per_doc):.2f} MB/s (target: 10 MB/s)")
     ours = [mb / v for k, v in results.items() if "TextBlob" not in k]

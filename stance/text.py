@@ -285,7 +285,10 @@ _OPENERS = frozenset(
     one two three four five six seven eight nine ten russia china taiwan""".split()
 )
 
-_BOUNDARY = re.compile(r"(?:[.!?]+|\.\.\.)[\"')\]]{0,4}(?P<ws>[ \n]+)(?=\S)")
+# A run of end marks is matched whole, from its first mark (a possessive run after a lookbehind):
+# a long run not followed by a space is then rejected once, not once per mark with a backtrack
+# through the rest of the run, which made '.' * 20000 take seconds.
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"')\]]{0,4}(?P<ws>[ \n]+)(?=\S)")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]{0,15})\.$")
 _BULLET = re.compile(r"(?:[-*\u2022\u00b7\u25aa\u25cf\u25e6>]|\(?[0-9]{1,3}[.)]|\(?[a-z][.)])[ ]+")
 _LETTER = re.compile(r"[^\W\d_]")

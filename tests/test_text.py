@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import pytest
@@ -149,3 +150,31 @@ def test_linear_time_on_pathological_input() -> None:
         timings.append(time.perf_counter() - t0)
     # four times the input must not take more than ~4x (+ slack for noise) the time
     assert timings[1] < timings[0] * 12 + 0.5
+
+
+_FLAT_BOUNDARY = re.compile(r"(?:[.!?]+|\.\.\.)[\"')\]]{0,4}(?P<ws>[ \n]+)(?=\S)")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(list(".!?\"') ]\nab A.")), max_size=40).map("".join))
+def test_sentence_boundaries_match_the_flat_pattern(text):
+    """The linear boundary pattern finds what the earlier (quadratic) one found."""
+    from stance.text import _BOUNDARY
+
+    assert [(m.span(), m.span("ws")) for m in _BOUNDARY.finditer(text)] == \
+        [(m.span(), m.span("ws")) for m in _FLAT_BOUNDARY.finditer(text)]
+
+
+@pytest.mark.parametrize("mark", [".", "!", "?"])
+def test_a_megabyte_of_one_end_mark_is_split_in_linear_time(mark):
+    """Regression: '.' * 20000 took 6 s (each mark backtracked through the rest of the run). The
+    run happens in a child process bounded to 60 s, so a return to quadratic time fails the test
+    instead of hanging the suite."""
+    import subprocess
+    import sys
+
+    code = (f"from stance.text import split_sentences; "
+            f"print(len(split_sentences({mark!r} * 1_000_000 + 'Next one.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         check=True)
+    assert out.stdout.strip() == "1"  # the marks alone are no sentence; "Next one." is
