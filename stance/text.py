@@ -47,6 +47,9 @@ _WS_ITEM = (
     r"|<!--[^>]{0,10000}?-->|" + _TAG + ")"
 )
 _WS_TAIL = "(?:[ ]|" + _WS_ITEM + ")"
+# A run of whitespace is taken possessively (++, *+): nothing after it in the pattern could ask it
+# back, and a plain repeat kept a backtrack mark per character, which made 10 MB of spaces take
+# ten times as long as 1 MB.
 # The pattern starts with a character (a set of them, or a space that a look-ahead sees continue),
 # so the regex engine skips ordinary characters in C; a look-behind then tells what the first
 # character began.
@@ -56,11 +59,11 @@ _NORM = re.compile(
     # a plain space only when what follows could continue a run (most spaces stand alone)
     "(?:[ ](?=[ &<" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "])"
     "|[" + _SPECIAL_CHARS + "])"
-    "(?:(?<=[ ])" + _WS_TAIL + "+"
-    "|(?<=[" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "])" + _WS_TAIL + "*"
-    "|(?<=&)(?:nbsp;|#160;|#[xX][aA]0;)" + _WS_TAIL + "*"
+    "(?:(?<=[ ])" + _WS_TAIL + "++"
+    "|(?<=[" + _SPACE_CHARS + _BREAK_CHARS + _INVISIBLE + "])" + _WS_TAIL + "*+"
+    "|(?<=&)(?:nbsp;|#160;|#[xX][aA]0;)" + _WS_TAIL + "*+"
     "|(?<=&)(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-    r"|(?<=<)(?:!--[^>]{0,10000}?-->|/?[A-Za-z][A-Za-z0-9]{0,15}\b[^<>]{0,2000}>)" + _WS_TAIL + "*"
+    r"|(?<=<)(?:!--[^>]{0,10000}?-->|/?[A-Za-z][A-Za-z0-9]{0,15}\b[^<>]{0,2000}>)" + _WS_TAIL + "*+"
     "|(?<=[" + "".join(_CHAR_MAP) + "]))"
 )
 _TAG_NAME = re.compile(r"<(?:/?)([A-Za-z][A-Za-z0-9]{0,15})")
