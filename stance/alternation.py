@@ -2,9 +2,12 @@
 
 A word list written as ``word1|word2|...`` makes Python's regex engine try every word at every
 position of the text, which grows with the length of the list. The same list written as a trie of
-its characters (``(?:sanction(?:s|ed)?|sue)``) tries each character once, and matches exactly what
-the flat list matches, with the same preference: at a position, the longest word that lets the rest
-of the pattern match. ``tests/test_alternation.py`` checks both on hypothesis word lists and text.
+its characters (``(?:sanction(?:s|ed)?|sue)``) tries each character once, and matches what the flat
+list matches, with the same preference: at a position, the longest word that lets the rest of the
+pattern match, when a word boundary or a non-word character follows (as everywhere in the package).
+Without one, two equally long words where one is a prefix wildcard ("sanction*", "sanctions") may
+be tried in another order. ``tests/test_alternation.py`` checks both on hypothesis word lists and
+text.
 
 The word lists are those of ``stance/data``: a space in a word matches any run of whitespace and a
 final ``*`` any continuation of word characters (what ``wildcard`` says).
@@ -70,7 +73,10 @@ def alternation(words: Iterable[str], wildcard: str = r"[\w-]*", ignore_case: bo
         return max((1 + depth(child) for atom, child in node.items() if atom), default=0)
 
     def emit(node: dict[str, Any]) -> str:
-        kids = sorted(((a, c) for a, c in node.items() if a), key=lambda ac: (-depth(ac[1]), ac[0]))
+        # longest first; of equally long continuations, the prefix wildcard first (as in the flat
+        # list), which only matters where nothing bounds the word after it
+        kids = sorted(((a, c) for a, c in node.items() if a),
+                      key=lambda ac: (-depth(ac[1]), ac[0] != wildcard, ac[0]))
         if not kids:
             return ""
         body = "|".join(atom + emit(child) for atom, child in kids)
@@ -91,6 +97,7 @@ def flat_alternation(words: Iterable[str], wildcard: str = r"[\w-]*", ignore_cas
     >>> flat_alternation(["ban", "sanction*"])
     '(?i:sanction[\\\\w-]*|ban)'
     """
+    kept = {w for w in words if w.rstrip("*").strip()}
     parts = ["".join(_atoms(w, wildcard, ignore_case))
-             for w in sorted({w for w in words if w.rstrip("*").strip()}, key=len, reverse=True)]
+             for w in sorted(kept, key=lambda w: (-len(w), not w.endswith("*"), w))]
     return ("(?i:" if ignore_case else "(?:") + ("|".join(parts) or "(?!)") + ")"

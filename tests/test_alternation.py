@@ -15,13 +15,15 @@ _PIECES = ["ban", "bans", "band", "sanction", "sanctions", "sanction*", "joint",
            "talk", "talks with", "US", "u.s.", "Ab", "a", "aid", "aide*", "e-mail", "ex-ante", ""]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(words=st.lists(st.sampled_from(_PIECES), max_size=8),
        text=st.lists(st.sampled_from([*_PIECES, " ", "  ", ",", ".", "\n", "x", "-"]), max_size=25)
        .map("".join),
        ignore_case=st.booleans())
 def test_trie_matches_flat_list(words: list[str], text: str, ignore_case: bool) -> None:
-    for wrap in (r"\b{}\b", r"(?<![\w]){}(?![\w])", "{}"):
+    # bounded after, as the package uses word lists (unbounded, equally long overlapping words may
+    # be tried in another order; see stance.alternation)
+    for wrap in (r"\b{}\b", r"(?<![\w]){}(?![\w])", r"{}\b", r"{}(?=\s|$)"):
         trie = re.compile(wrap.format(alternation(words, ignore_case=ignore_case)))
         flat = re.compile(wrap.format(flat_alternation(words, ignore_case=ignore_case)))
         assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
