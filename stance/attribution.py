@@ -35,6 +35,7 @@ from .candidates import (
     _Ruling,
     candidate_features,
     candidate_rows,
+    named_codes,
 )
 from .rows import MENTIONS
 
@@ -231,12 +232,7 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
         text = sentence.text if sentence is not None else g["text"]
         target, speaker = g["target"], g.get("speaker", "") or ""
         found_of.append(found)
-        codes = [] if not speaker and all(m.code == target for m in found) else \
-            list(dict.fromkeys(m.code for m in found if m.code != target))
-        if codes and speaker and speaker != target and speaker not in codes:
-            codes.append(speaker)
-        elif not codes and speaker and speaker != target:
-            codes = [speaker]
+        codes = named_codes(found, target, speaker)
         spans.append((len(rows), len(rows) + len(codes)))
         rows.extend({"text": text, "target": target, "candidate": c, "speaker": speaker,
                      AS_OF: g.get("as_of"), MENTIONS: found, SENTENCE: sentence} for c in codes)
@@ -257,15 +253,13 @@ def predict_holders_batch(pipeline: Pipeline, groups: list[dict[str, Any]], thre
         kept: list[tuple[int, str, float, bool]] = []  # (first kept mention, code, score, partner)
         for k in range(a, b):
             c, p = rows[k]["candidate"], proba[k]
+            first, partner = None, False
             if any(m.code == c for m in found) and (p >= threshold or ruling.may_be_partner(c)):
                 first, partner = ruling.standing(c)
-                if first is not None:
-                    kept.append((first, c, p, partner))
-            elif c == speaker:  # a speaker below the threshold counts only when no one else does
+            if first is not None:
+                kept.append((first, c, p, partner))
+            elif c == speaker:  # the speaker stays a candidate, last, whatever its mentions' roles
                 kept.append((len(found), c, p, False))
-        if speaker and speaker != target and all(c != speaker for _, c, _, _ in kept):
-            k = next(k for k in range(a, b) if rows[k]["candidate"] == speaker)
-            kept.append((len(found), speaker, proba[k], False))  # the speaker stays a candidate
         kept.sort(key=lambda k: k[0])
         names.append([c for _, c, _, _ in kept])
         out.append(choose_holders(names[-1], np.array([p for _, _, p, _ in kept]), target, speaker,

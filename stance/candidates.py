@@ -33,6 +33,7 @@ __all__ = [
     "CandidateFeatures",
     "candidate_features",
     "candidate_rows",
+    "named_codes",
 ]
 
 _WORD = re.compile(r"[\w']+|[^\w\s]")
@@ -105,7 +106,7 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
     []
     """
     found = list(mentions if mentions is not None else find_actors(text))
-    if not speaker and all(m.code == target for m in found):
+    if not named_codes(found, target, speaker):
         return []  # nobody else is named: no candidate, whatever the roles
     ruling = _Ruling(text, found, target, speaker, rules, for_training)
     if ruling.no_holder():
@@ -123,6 +124,23 @@ def candidate_rows(text: str, target: str, speaker: str = "", mentions: Iterable
         codes.append(speaker)
     return [{"text": text, "target": target, "candidate": c, "speaker": speaker or "",
              PARTNER: "1" if c in partners else ""} for c in codes]
+
+
+def named_codes(found: Iterable[Mention], target: str, speaker: str = "") -> list[str]:
+    """Who may hold a stance toward ``target`` before the role rules are read: every actor named
+    but the target, in order of first mention, and the speaker last when not named (never the
+    target).
+
+    Examples
+    --------
+    >>> from stance.actors import find_actors
+    >>> named_codes(find_actors("Japan and Britain condemned Russia."), "RUS", speaker="FRA")
+    ['JPN', 'GBR', 'FRA']
+    """
+    codes = list(dict.fromkeys(m.code for m in found if m.code != target))
+    if speaker and speaker != target and speaker not in codes:
+        codes.append(speaker)
+    return codes
 
 
 class _Ruling:

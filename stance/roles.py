@@ -736,24 +736,6 @@ def _join_runs(ctx: RuleContext, join: re.Pattern[str], within_clauses: bool) ->
     return runs
 
 
-def _chained_to_target(ctx: RuleContext, i: int) -> bool:
-    """Whether mention ``i`` reaches a mention of the target through neighbours joined only as
-    in a run (:func:`_runs`): what a run needs, checked without finding the clauses."""
-    order = ctx.once("by_start", lambda: sorted(ctx.mentions, key=lambda n: n.start))
-    pos = next(k for k, n in enumerate(order) if n is ctx.mentions[i])
-    for step in (-1, 1):
-        k = pos
-        while 0 <= k + step < len(order):
-            a, b = (order[k + step], order[k]) if step < 0 else (order[k], order[k + step])
-            gap = ctx.text[a.end:b.start]
-            if not (_RUN_JOIN.fullmatch(gap) or gap.strip() == ""):
-                break
-            k += step
-            if order[k].code == ctx.target:
-                return True
-    return False
-
-
 def _coordination(ctx: RuleContext, i: int) -> str:
     """How mention ``i`` is coordinated with the target: "" (it is not), "joint" (they act on or
     with each other), or "apart" (they undergo the same event, are acted on together, or act
@@ -766,10 +748,8 @@ def _coordination(ctx: RuleContext, i: int) -> str:
     of them follow "between" ("talks between China and Russia"), or in a headline pair ("the
     EU-Russia summit")."""
     m = ctx.mentions[i]
-    if m.code == ctx.target or not _chained_to_target(ctx, i):
-        return ""  # settled without the clauses
     run = next((r for r in ctx.once("runs", lambda: _runs(ctx)) if any(n is m for n in r)), None)
-    if run is None or ctx.target not in {n.code for n in run}:
+    if run is None or m.code == ctx.target or ctx.target not in {n.code for n in run}:
         return ""
     codes = {n.code for n in run}
     k = _clause(ctx, run[0].start)
