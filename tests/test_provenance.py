@@ -5,8 +5,8 @@ written for the project. This scan indexes every run of :data:`RUN` words of the
 (all rows, whatever their split: only hashes of word runs are kept, nothing is read closely) and
 checks that no sentence of the corpus, the bundled sample articles, and no string in the tests or
 the package shares one. Diplomatic formulas ("the Government of the People's Republic of China is
-the sole legal government representing the whole of China") run to 18 words, so a shorter run is
-allowed; a copied sentence shares a longer one. Skipped without ``../shared``.
+the sole legal government representing the whole of China") are long, so a shorter run is allowed;
+a copied sentence shares a longer one. Skipped without ``../shared``.
 """
 
 from __future__ import annotations
