@@ -84,21 +84,20 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
     ("Brazilian users flocked to a Chinese video app.", "CHN", "BRA", "nationality"),
     ("Spanish tabloids mocked the Russian delegation.", "RUS", "ESP", "nationality"),
     ("Hackers stole the data of Russian users, a Dutch firm said.", "RUS", "RUS", "nationality"),
-    ("The Peruvian copper fabricator and Chinese investors will build a plant.", "CHN", "PER",
+    ("A Peruvian steel fabricator opened an office in Lima for Chinese clients.", "CHN", "PER",
      "nationality"),
     # places and posts
-    ("A tanker sailed from the U.S. Gulf to Taiwan with maize.", "TWN", "USA", "location"),
-    ("Li Wen, the Nairobi representative of a Chinese think tank, said China would not change.",
-     "CHN", "KEN", "location"),
+    ("Maize loaded on the U.S. Gulf coast is bound for Taiwan.", "TWN", "USA", "location"),
+    ("The Nairobi representative of a Chinese trade council met local farmers.", "CHN", "KEN",
+     "location"),
     # market reports: who buys or ships in the market takes no position
     ("Pakistan bought 50,000 tonnes of Russian wheat last week, traders said.", "RUS", "PAK",
      "market"),
     ("Pakistan bought 50,000 tonnes of Russian wheat last week, traders said.", "RUS", "RUS",
      "market"),
     # two arenas joined by "and"
-    ("Nobody in Geneva thinks the Soviet Union will enter the World Bank and International "
-     "Monetary Fund.", "RUS",
-     "WB", "arena"),
+    ("Moscow no longer seeks a seat in the World Trade Organization and World Bank.", "RUS", "WB",
+     "arena"),
     # a grouping's composition
     ("The Caspian forum, which comprises Iran, Kazakhstan and Russia, meets in May.", "RUS", "RUS",
      "list_member"),
@@ -111,8 +110,9 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
     ("Uruguay's main beef markets include Russia, Chile and Israel.", "RUS", "RUS", "market"),
     ("Uruguay's main beef markets include Russia, Chile and Israel.", "RUS", "CHL", "market"),
     # an all-caps headline: a capital before a market
-    ("OSLO FREIGHT MARKET QUIET AS USSR CHARTERS FALL", "RUS", "NOR", "origin"),
-    ("The Danish Sunday paper said Iran had help from China.", "CHN", "DNK", "nationality"),
+    ("OSLO SHIPPING MARKET SLOWS, FEWER SOVIET CHARTERS SEEN", "RUS", "NOR", "origin"),
+    ("A Danish Sunday paper ran a long profile of China's new ambassador.", "CHN", "DNK",
+     "nationality"),
 ])
 def test_roles(text, target, code, role):
     assert role in roles_of(text, target)[code]
