@@ -256,7 +256,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             raise CLIError("--model needs DATA: the default evaluation trains its own model on the "
                            "bundled train split")
         print("Bundled corpus: model trained on the train split, scored on the test split.\n")
-        model = train(default_corpus("train"))
+        model = train(split="train")
         data = default_corpus("test")
     else:
         data = _read_labelled(args.data)

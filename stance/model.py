@@ -39,11 +39,13 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
+from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ._version import __version__
 from .cues import CueFeatures
+from .events import EventFeatures, match_events
 from .rows import as_rows
 from .sentiment import SentimentFeatures, sentiment
 from .structure import StructuralFeatures
@@ -73,6 +75,13 @@ META_SUFFIX = ".meta.json"
 # ---------------------------------------------------------------------------------------------
 
 
+#: Weight of the event-grid sentences (batch 16 of the bundled corpus) in the default model's stance
+#: classifier, chosen on the development set (``benchmarks/bench_accuracy.py --grid-weight``): with
+#: them (weight 0.3, or 1) the written test split gains, real text did not (README, "How well it
+#: works"), so the default model leaves them out.
+GRID_WEIGHT = 0.0
+
+
 def build_pipeline(
     *,
     C: float = 4.0,
@@ -84,6 +93,8 @@ def build_pipeline(
     class_weight: str | None = "balanced",
     calibration: str = "sigmoid",
     cv: int = 5,
+    events: bool = False,
+    learner: str = "logistic",
 ) -> Pipeline:
     """Return the (unfitted) stance pipeline.
 
@@ -106,6 +117,15 @@ def build_pipeline(
         Probability calibration method.
     cv : int, default 5
         Folds for calibration.
+    events : bool, default False
+        Add the directed-event features (:class:`stance.events.EventFeatures`): which events of
+        the lexicon link the holder and the target, in which direction, implying which stance.
+        Off by default: on the development set they did not raise real-text accuracy (README,
+        "How well it works"); the rows' event codes and ``explain()`` read the lexicon either way.
+    learner : {"logistic", "svm"}, default "logistic"
+        The linear learner under the calibration: scikit-learn's ``LogisticRegression`` or
+        ``LinearSVC`` (``C`` is its regularisation either way). ``benchmarks/select_model.py``
+        compares them by cross-validation on the written train split.
 
     Returns
     -------
@@ -136,10 +156,15 @@ def build_pipeline(
         ("sentiment", SentimentFeatures(window=window)),
         ("cues", CueFeatures(window=window + 2)),
         ("structure", StructuralFeatures()),
+        *([("events", EventFeatures())] if events else []),
     ])
-    classifier = CalibratedClassifierCV(
-        LogisticRegression(C=C, max_iter=3000, class_weight=class_weight),
-        method=calibration, cv=cv, ensemble=True)
+    if learner == "logistic":
+        linear: Any = LogisticRegression(C=C, max_iter=3000, class_weight=class_weight)
+    elif learner == "svm":
+        linear = LinearSVC(C=C, class_weight=class_weight, max_iter=5000)
+    else:
+        raise ValueError(f"learner must be 'logistic' or 'svm', got {learner!r}")
+    classifier = CalibratedClassifierCV(linear, method=calibration, cv=cv, ensemble=True)
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
@@ -393,8 +418,8 @@ def _meta_path(path: Path) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
-def train(data: pd.DataFrame | None = None, include_default: bool = False, **params: Any
-          ) -> StanceModel:
+def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
+          grid_weight: float = GRID_WEIGHT, split: str | None = None, **params: Any) -> StanceModel:
     """Train a stance model on labelled rows.
 
     Parameters
@@ -404,6 +429,17 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, **par
         bundled corpus only.
     include_default : bool, default False
         Add the bundled corpus (all splits) to ``data``.
+    grid_weight : float, default :data:`GRID_WEIGHT`
+        Weight of the bundled corpus's event-grid sentences (batch 16, the rows with an ``event``)
+        in the stance classifier; the other bundled rows and all of your rows weigh 1, and 0
+        leaves the grid out. The grid teaches who does what to whom in forms real news seldom uses (negation,
+        refusal, balance, victims and venues); ``benchmarks/bench_accuracy.py`` measures the
+        choice on real text (``--grid-weight``). The holder model always learns from the bundled
+        rows written before the grid: the grid gives reporting and onlooking countries neutral
+        rows, which on real news made it take bystanders for holders.
+    split : {"train", "test"} or None
+        Use only this split of the bundled corpus (``train(split="train")`` is the model that
+        ``stance evaluate`` scores on the test split).
     **params
         Passed to :func:`build_pipeline`.
 
@@ -426,21 +462,29 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, **par
 
     Examples
     --------
-    >>> model = train(default_corpus("train"))
+    >>> model = train(split="train")
     >>> sorted(model.classes_)
     ['neutral', 'oppose', 'support']
     """
-    frames = []
-    frames_with_speaker = []
+    if not 0.0 <= float(grid_weight) <= 1.0:
+        raise ValueError(f"grid_weight must be between 0 and 1, got {grid_weight!r}")
+    if not 0.0 <= float(grid_weight) <= 1.0:
+        raise ValueError(f"grid_weight must be between 0 and 1, got {grid_weight!r}")
+    frames, weights, holder_frames = [], [], []
     if data is not None:
         frames.append(validate_training_data(data))
-        frames_with_speaker.append(frames[-1].assign(
-            speaker=_speaker_column(data)))
+        weights.append(np.ones(len(frames[-1])))
+        holder_frames.append(frames[-1].assign(speaker=_speaker_column(data)))
     if include_default or data is None:
-        corpus = default_corpus()
+        corpus = default_corpus(split)
+        gridded = corpus["event"].ne("").to_numpy()
+        if grid_weight == 0:
+            corpus, gridded = corpus[~gridded].reset_index(drop=True), np.zeros((~gridded).sum(), bool)
         frames.append(validate_training_data(corpus, name="bundled corpus"))
-        frames_with_speaker.append(frames[-1].assign(speaker=corpus["speaker"].to_numpy()))
+        weights.append(np.where(gridded, float(grid_weight), 1.0))
+        holder_frames.append(frames[-1].assign(speaker=corpus["speaker"].to_numpy())[~gridded])
     rows = pd.concat(frames, ignore_index=True)
+    sample_weight = np.concatenate(weights)
     labels = sorted(rows["stance"].unique())
     if len(labels) < 2:
         raise ValueError(f"data: need at least two stance labels to train, found {labels}")
@@ -453,8 +497,9 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, **par
     # One BLAS/OpenMP thread while fitting: the solvers work on small dense blocks, and a thread
     # pool as wide as the machine oversubscribes a small one (more so when anything else runs).
     with threadpool_limits(limits=1):
-        pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy())
-        holders = _train_holders(frames_with_speaker)
+        fit_params = {} if (sample_weight == 1).all() else {"classifier__sample_weight": sample_weight}
+        pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy(), **fit_params)
+        holders = _train_holders(holder_frames)
     metadata = {
         "library": "stance",
         "stance_version": __version__,
@@ -465,8 +510,9 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, **par
         "n_rows": len(rows),
         "label_counts": {str(k): int(v) for k, v in counts.items()},
         "include_default": bool(include_default or data is None),
-        "params": {"cv": cv, **{k: v if not isinstance(v, tuple) else list(v)
-                                for k, v in params.items()}},
+        "corpus_split": split,
+        "params": {"cv": cv, "grid_weight": float(grid_weight),
+                   **{k: v if not isinstance(v, tuple) else list(v) for k, v in params.items()}},
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "metrics": {},
     }
@@ -576,7 +622,7 @@ def evaluate(model: StanceModel | None, data: pd.DataFrame) -> Evaluation:
 
     Examples
     --------
-    >>> result = evaluate(train(default_corpus("train")), default_corpus("test"))
+    >>> result = evaluate(train(split="train"), default_corpus("test"))
     >>> bool(result.macro_f1 > result.baselines.loc["textblob_polarity", "macro_f1"])
     True
     """
@@ -632,8 +678,27 @@ def _explain(model: StanceModel, text: str, target: str, holder: str | None, top
         "weight": coefs[k, idx[order]],
         "contribution": contrib[order],
     })
-    out.attrs.update(prediction=label, probabilities=dict(zip(classes, proba.round(4))))
+    out.attrs.update(prediction=label, probabilities=dict(zip(classes, proba.round(4))),
+                     events=_event_table(rows))
     return out
+
+
+def _event_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The event patterns matched in one row's view: who acts on whom, and what it implies."""
+    from .views import view_text
+
+    view = view_text(rows["text"].iat[0], rows["holder"].iat[0], rows["target"].iat[0])
+    matches = match_events(view)
+    return pd.DataFrame({
+        "type": [m.type for m in matches],
+        "mode": [m.mode for m in matches],
+        "agent": [", ".join(m.agents) for m in matches],
+        "other": [", ".join(m.others + m.seconds) for m in matches],
+        "modifier": [m.modifier for m in matches],
+        "stance": [m.stance for m in matches],
+        "words": [m.text for m in matches],
+        "pattern": [m.pattern for m in matches],
+    })
 
 
 def explain(text: str, target: str, holder: str | None = None, *, model: StanceModel | None = None,
@@ -642,7 +707,10 @@ def explain(text: str, target: str, holder: str | None = None, *, model: StanceM
 
     The weights are the logistic-regression coefficients for the predicted label, averaged over
     the calibration folds; ``contribution`` is feature value times weight. The prediction and its
-    probabilities are in ``result.attrs``.
+    probabilities are in ``result.attrs``, and so are the event patterns of the lexicon
+    (:mod:`stance.events`) that matched the row, as a table under ``result.attrs["events"]``:
+    their type, who acts on whom ("holder", "target", "other"), the modifier (negated, refused,
+    modal), the stance they imply for the agent, the words matched and the lexicon line.
 
     Parameters
     ----------
@@ -667,6 +735,8 @@ def explain(text: str, target: str, holder: str | None = None, *, model: StanceM
     >>> table = explain("Japan condemned Russia's invasion.", "RUS", "JPN")
     >>> table.attrs["prediction"]
     'oppose'
+    >>> table.attrs["events"][["type", "agent", "other", "stance"]].values.tolist()
+    [['ACCUSE', 'holder', 'target', 'oppose']]
     """
     from ._checks import check_text
 
@@ -695,7 +765,8 @@ def cache_dir() -> Path:
 #: none is missing). Any change gives a new cache key, so a stale model is never served.
 _MODEL_SOURCES = ("text.py", "actors.py", "matching.py", "_checks.py", "features.py", "rows.py",
                   "views.py", "sentiment.py", "cues.py", "structure.py", "tfidf.py",
-                  "attribution.py", "candidates.py", "roles.py", "alternation.py", "sentence.py", "model.py")
+                  "attribution.py", "candidates.py", "roles.py", "alternation.py", "sentence.py", "events.py",
+                  "model.py")
 
 
 def _default_path() -> Path:
