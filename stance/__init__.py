@@ -42,6 +42,8 @@ _EXPORTS = {
     "profile_table": "profiles",
     "compare": "profiles",
     "sample_for_annotation": "annotation",
+    "panel": "panels",
+    "edges": "panels",
 }
 
 __all__ = ["__version__", "plots", *sorted(_EXPORTS)]
@@ -61,6 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
         load_model,
         train,
     )
+    from .panels import edges, panel
     from .profiles import compare, profile, profile_table
     from .roles import load_role_rules
     from .sentence import AnalysedSentence

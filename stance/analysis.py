@@ -22,6 +22,7 @@ import pandas as pd
 
 from ._checks import check_text
 from .actors import Gazetteer, speaker_code
+from .events import main_event, row_events, sentence_events
 from .references import LOOKBACK, resolve_pair_reference
 from .roles import RoleRules
 from .rows import MENTIONS, _is_missing
@@ -37,7 +38,7 @@ DEFAULT_TARGETS = ("CHN", "RUS", "TWN")
 ROW_COLUMNS = [
     "doc_id", "sentence_id", "start", "end", "sentence", "holder", "holder_name", "holder_p",
     "target", "stance", "p_oppose", "p_neutral", "p_support", "score", "sentiment",
-    "date", "source", "speaker",
+    "event", "event_modifier", "quad_class", "intensity", "date", "source", "speaker",
 ]
 
 
@@ -219,11 +220,27 @@ def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -
     frame["holder_name"] = [gazetteer.name(h) if h else "" for h in frame["holder"]]
     frame["sentiment"] = [sentiment(_window(s, t, 6, ms))[0]
                           for s, t, ms in zip(texts, frame["target"], mentions)]
+    codes = [_event_codes(t, ms, h, g) for t, ms, h, g in zip(texts, mentions, frame["holder"],
+                                                               frame["target"])]
+    for k, column in enumerate(("event", "event_modifier", "quad_class", "intensity")):
+        frame[column] = [c[k] for c in codes]
     return _fix_dtypes(frame[ROW_COLUMNS])
 
 
+def _event_codes(text: str, mentions: tuple, holder: str, target: str) -> tuple[str, str, str, float]:
+    """The event linking a row's holder to its target (:func:`stance.events.main_event`): PLOVER
+    type, modifier, quad class and intensity; empty strings and NaN when none does."""
+    if not holder:
+        return "", "", "", float("nan")
+    found = main_event(row_events(sentence_events(text, mentions), mentions, holder, target))
+    if found is None:
+        return "", "", "", float("nan")
+    return found.type, found.modifier, found.quad, found.intensity
+
+
 #: Columns that always hold text, and the dtype pandas gives text (object or str by version).
-_TEXT_COLUMNS = ("sentence", "holder", "holder_name", "target", "stance", "speaker")
+_TEXT_COLUMNS = ("sentence", "holder", "holder_name", "target", "stance", "event", "event_modifier",
+                 "quad_class", "speaker")
 _TEXT_DTYPE = pd.Series(["x"]).dtype
 
 
@@ -234,7 +251,7 @@ def _fix_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     """
     for c in ("start", "end", "sentence_id"):
         frame[c] = frame[c].astype("int64")
-    for c in ("holder_p", "p_oppose", "p_neutral", "p_support", "score", "sentiment"):
+    for c in ("holder_p", "p_oppose", "p_neutral", "p_support", "score", "sentiment", "intensity"):
         frame[c] = frame[c].astype("float64")
     for c in _TEXT_COLUMNS:
         frame[c] = frame[c].astype(_TEXT_DTYPE)
@@ -304,7 +321,13 @@ def analyze(
         document's text), ``sentence``, ``holder`` ("" when no actor takes a position: the tone of
         the coverage), ``holder_name``, ``holder_p`` (attribution probability), ``target``,
         ``stance``, ``p_oppose``, ``p_neutral``, ``p_support``, ``score`` (= p_support - p_oppose),
-        ``sentiment`` (TextBlob polarity around the target), ``date``, ``source``, ``speaker``.
+        ``sentiment`` (TextBlob polarity around the target), ``event`` (the PLOVER event type of
+        the act by which the holder treats the target, from the event lexicon,
+        :func:`stance.events.main_event`; "" when none is matched), ``event_modifier`` ("plain",
+        "modal", "negated" or "refused"), ``quad_class`` (verbal or material cooperation or
+        conflict), ``intensity`` (the project's scale from -10, most hostile, to +10, most
+        cooperative; 0 for a negated or refused act, NaN when there is no event), ``date``,
+        ``source``, ``speaker``.
         Sentences that mention no target give no row. "The two countries" (and "both sides",
         "the two leaders"...) counts as the pair of countries named in the two sentences before
         when that pair includes a target (:mod:`stance.references`): "Canada's prime minister

@@ -597,3 +597,17 @@ def test_a_users_gazetteer_reaches_analyze(default_model):
     for n_jobs in (1, 2):
         rows = analyze([text, text], model=default_model, gazetteer=gazetteer, n_jobs=n_jobs)
         assert set(rows["holder"]) == {"PRK"}
+
+
+def test_rows_carry_the_event_that_links_holder_and_target(default_model):
+    rows = analyze(["Estonia expels two Russian diplomats.",
+                    "Hungary refused to impose sanctions on Russia.",
+                    "Russia's economy grew."], model=default_model)
+    est = rows[rows["holder"] == "EST"].iloc[0]
+    assert (est["event"], est["event_modifier"], est["quad_class"], est["intensity"]) == (
+        "SANCTION", "plain", "material_conflict", -5.0)
+    hun = rows[rows["holder"] == "HUN"].iloc[0]
+    assert (hun["event"], hun["event_modifier"], hun["intensity"]) == ("SANCTION", "refused", 0.0)
+    nobody = rows[rows["holder"] == ""]
+    assert (nobody["event"] == "").all() and nobody["intensity"].isna().all()
+    assert rows["intensity"].dtype == "float64"
