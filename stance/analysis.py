@@ -22,7 +22,7 @@ import pandas as pd
 
 from ._checks import check_text
 from .actors import Gazetteer, speaker_code
-from .events import main_event, row_events, sentence_events
+from .events import main_event_of, sentence_events
 from .references import LOOKBACK, resolve_pair_reference
 from .roles import RoleRules
 from .rows import MENTIONS, _is_missing
@@ -232,7 +232,7 @@ def _event_codes(text: str, mentions: tuple, holder: str, target: str) -> tuple[
     type, modifier, quad class and intensity; empty strings and NaN when none does."""
     if not holder:
         return "", "", "", float("nan")
-    found = main_event(row_events(sentence_events(text, mentions), mentions, holder, target))
+    found = main_event_of(sentence_events(text, mentions), mentions, holder, target)
     if found is None:
         return "", "", "", float("nan")
     return found.type, found.modifier, found.quad, found.intensity

@@ -52,7 +52,7 @@ import numpy as np
 from .actors import Mention
 from .alternation import alternation
 from .roles import _package_classes
-from .rows import HOLDER, HOLDER_UNNAMED, OTHER, TARGET, _mentions, _RowTransformer, row_mentions
+from .rows import HOLDER, HOLDER_UNNAMED, NO_HOLDER, OTHER, TARGET, _mentions, _RowTransformer, row_mentions
 from .views import view_text
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "load_event_types",
     "load_events",
     "main_event",
+    "main_event_of",
     "match_events",
     "parse_events",
     "pattern_reads_example",
@@ -88,19 +89,25 @@ DIRECTIONS = (("holder", "target"), ("target", "holder"), ("other", "target"), (
 _GAPS = {"..": 4, "...": 10}
 #: Words a P or Q slot may open with when it follows a word ("expels two xtarget diplomats").
 _LEAD = 3
-_ACTOR = rf"(?:{HOLDER}|{TARGET}|{OTHER}|xwe|xa\d+)[^ ]*"
-#: A coordinated list of actors: "A and B", "A, B and C", "A, B, and C"; a comma before "and"
-#: only after a comma list, so that "xa praised xb, and xc said" does not join xb and xc.
-_LIST = (rf"{_ACTOR}(?:(?: , {_ACTOR})+ (?:, )?(?:and|or) {_ACTOR}| (?:and|or) {_ACTOR}"
+#: In the canonical text the patterns read, every actor is one token opening with "§": "§h", "§t",
+#: "§o" (the holder, the target, another actor of a view), "§0", "§1"... (the mentions of a
+#: sentence), "§w" (a first-person reference); clause ends and "but", "while", "whereas" and
+#: "although" are "|". So a gap word is any token that opens with neither, and the expressions stay
+#: small (quick to compile and to run).
+_ACTOR = r"§[^ ]*"
+#: A slot: an actor or a coordinated list ("A and B", "A, B and C", "A, B, and C"); a comma
+#: before "and" only after a comma list, so that "xa praised xb, and xc said" does not join them.
+_SLOT = (rf"{_ACTOR}(?:(?: , {_ACTOR})+ (?:, )?(?:and|or) {_ACTOR}| (?:and|or) {_ACTOR}"
          rf"|(?: , {_ACTOR})+)?")
-#: A gap word: not an actor, not the end of a clause.
-_GAP_WORD = rf"(?!{_ACTOR} |[.;:!?] |but |while |whereas |although )[^ ]+ "
+_GAP_WORD = r"[^ §|][^ ]* "
 #: A word a P or Q slot may open with: a determiner, a number, an adjective; not a preposition
 #: ("backs sanctions on xtarget": xtarget is not what is backed) nor "by" (a passive's agent).
 _LEAD_WORD = (r"(?!(?:by|on|against|with|from|at|for|in|into|over|about|onto|toward|towards"
               rf"|upon|under|after|before|than) ){_GAP_WORD}")
-_TOKENS = re.compile(r"[\w'’-]+|[^\w\s]")
-_ACTOR_TOKEN = re.compile(_ACTOR)
+_CLAUSE = re.compile(r"(?<![^ ])(?:[.;:!?]|but|while|whereas|although)(?= )")
+_PLACEHOLDER = re.compile(rf"{HOLDER}|{TARGET}|{OTHER}|xa(\d+)")
+_MARKS = {HOLDER: "§h", TARGET: "§t", OTHER: "§o"}
+_TOKENS = re.compile(r"[§\w'’-]+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -347,7 +354,7 @@ def _compile(pattern: str, where: str) -> tuple[str, str, tuple[frozenset[str], 
             if token != "A" and prev not in ("A", "P", "Q", "..", "...", ""):
                 # a slot right after a word may open with a determiner, a number, an adjective
                 parts.append(f"(?:{_LEAD_WORD}){{0,{_LEAD}}}")
-            parts.append(f"(?P<{token}>{_LIST}) ")
+            parts.append(f"(?P<{token}>{_SLOT}) ")
         elif token in _GAPS:
             parts.append(f"(?:{_GAP_WORD}){{0,{_GAPS[token]}}}")
         elif token.startswith("[") and token.endswith("]"):
@@ -362,7 +369,6 @@ def _compile(pattern: str, where: str) -> tuple[str, str, tuple[frozenset[str], 
 
 @dataclass(eq=False)
 class _Compiled:
-    anchors: re.Pattern[str]
     sources: dict[str, tuple[tuple[EventPattern, str, tuple[frozenset[str], ...]], ...]]
     exact: dict[str, frozenset[str]]
     stems: dict[str, frozenset[str]]
@@ -370,16 +376,14 @@ class _Compiled:
     first_person: re.Pattern[str]
     passive: re.Pattern[str]
     _memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    _groups: dict[str, tuple[tuple[EventPattern, re.Pattern[str], tuple[frozenset[str], ...]], ...]] \
-        = field(default_factory=dict)
+    _regexes: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
-    def group(self, act: str) -> tuple[tuple[EventPattern, re.Pattern[str], tuple[frozenset[str], ...]], ...]:
-        """The patterns of one act word, compiled on first use (a process that never meets the
-        word never pays for its expressions)."""
-        found = self._groups.get(act)
+    def regex(self, source: str) -> re.Pattern[str]:
+        """A pattern's expression, compiled the first time a sentence passes its word test (a
+        process never pays for the patterns its text never needs)."""
+        found = self._regexes.get(source)
         if found is None:
-            found = self._groups[act] = tuple((p, re.compile(source), needs)
-                                              for p, source, needs in self.sources[act])
+            found = self._regexes[source] = re.compile(source)
         return found
 
     def acts(self, word: str) -> tuple[str, ...]:
@@ -403,8 +407,6 @@ def _compiled(patterns: tuple[EventPattern, ...] | None = None) -> _Compiled:
         groups[act].append((p, source, needs))
         for w in act.split("|"):
             (stems[w[:-1]] if w.endswith("*") else exact[w]).add(act)
-    words = [*exact, *(f"{w}*" for w in stems)]
-    anchors = re.compile(r"(?<![^ ])" + alternation(words, r"[^ ]*") + "(?= )")
     classes = _package_classes()
     modifiers = tuple(
         (name, re.compile(r"(?<![^ ])" + alternation(classes[f"event_{name}"], r"[^ ]*") + "(?= )"))
@@ -412,22 +414,28 @@ def _compiled(patterns: tuple[EventPattern, ...] | None = None) -> _Compiled:
     first = re.compile(r"(?<![^ ])" + alternation(classes["first_person_agent"]) + "(?= )")
     # a form of "be" (or "get") as the last word before the act: the verb is passive
     passive = re.compile(r"(?<![^ ])" + alternation(classes["passive_auxiliary"]) + " $")
-    return _Compiled(anchors, {k: tuple(v) for k, v in groups.items()},
+    return _Compiled({k: tuple(v) for k, v in groups.items()},
                      {k: frozenset(v) for k, v in exact.items()},
                      {k: frozenset(v) for k, v in stems.items()}, modifiers, first, passive)
 
 
 def _kind(token: str, speaker_holds: bool) -> str:
-    if TARGET in token:
+    if "§t" in token:
         return "target"
-    if HOLDER in token or (token.startswith("xwe") and speaker_holds):
+    if "§h" in token or (token.startswith("§w") and speaker_holds):
         return "holder"
     return "other"
 
 
 def _canonical(view: str, compiled: _Compiled) -> str:
-    text = " ".join(_TOKENS.findall(view.lower())) + " "
-    return compiled.first_person.sub("xwe", text)
+    """The text the patterns read: tokens joined by single spaces, actors and clause ends marked."""
+    text = view.lower()
+    if text.startswith((NO_HOLDER, HOLDER_UNNAMED)):
+        text = text.split(" ", 1)[1] if " " in text else ""
+    text = _PLACEHOLDER.sub(lambda m: _MARKS.get(m.group()) or f"§{m.group(1)}", text)
+    text = " ".join(_TOKENS.findall(text)) + " "
+    text = compiled.first_person.sub("§w", text)
+    return _CLAUSE.sub("|", text)
 
 
 def match_events(view: str, lexicon: tuple[EventPattern, ...] | None = None) -> list[EventMatch]:
@@ -466,21 +474,21 @@ def _as_kinds(m: EventMatch, kind: Any) -> EventMatch:
 def _match_tokens(text: str, compiled: _Compiled) -> list[EventMatch]:
     """Matches on a canonical text, with the slots' actor tokens as they are written."""
     words = text.split()
-    if sum(w.startswith("x") and _ACTOR_TOKEN.match(w) is not None for w in words) < 2:
+    if sum(w.startswith("§") for w in words) < 2:
         return []  # an event links two actors
     present = set(words)
     types = load_event_types()
     found: dict[tuple[str, int, int], EventMatch] = {}
-    acts = [a for hit in compiled.anchors.finditer(text) for a in compiled.acts(hit.group())]
+    acts = [a for w in words for a in compiled.acts(w)]  # in the order of the text
     for anchor in dict.fromkeys(acts):
-        for pattern, regex, needs in compiled.group(anchor):
+        for pattern, source, needs in compiled.sources[anchor]:
             if any(present.isdisjoint(words_) for words_ in needs):
                 continue
-            for m in regex.finditer(text):
+            for m in compiled.regex(source).finditer(text):
                 if m.end("A") <= m.start("act") and not m.group("act").endswith("ing ") \
                         and compiled.passive.search(text, m.end("A"), m.start("act")):
                     continue  # "xtarget was attacked ...": the A slot is the one acted on
-                slots = [tuple(t for t in m.group(g).split() if t.startswith("x"))
+                slots = [tuple(t for t in m.group(g).split() if t.startswith("§"))
                          if m.groupdict().get(g) else () for g in ("A", "P", "Q")]
                 modifier = _modifier(text, m, compiled)
                 etype = types[pattern.type]
@@ -502,15 +510,15 @@ def sentence_events(text: str, mentions: tuple[Mention, ...],
                     lexicon: tuple[EventPattern, ...] | None = None) -> list[EventMatch]:
     """The events of a sentence, read once for all its rows: slots hold mention indices.
 
-    Each mention is written ``xa0``, ``xa1``, ... in the order given, and a first-person reference
-    ``xwe``; :func:`row_events` turns them into "holder", "target" and "other" for one row.
+    Each mention is written ``§0``, ``§1``, ... in the order given, and a first-person reference
+    ``§w``; :func:`row_events` turns them into "holder", "target" and "other" for one row.
 
     Examples
     --------
     >>> from stance.actors import Gazetteer
     >>> text = "Vietnam orders fighters from Moscow."
     >>> [(m.type, m.agents, m.others) for m in sentence_events(text, tuple(Gazetteer.default().find(text)))]
-    [('COOPERATE', ('xa0',), ('xa1',))]
+    [('COOPERATE', ('§0',), ('§1',))]
     """
     if lexicon is None:
         return list(_package_events(text, tuple((m.start, m.end) for m in mentions)))
@@ -526,12 +534,15 @@ def _package_events(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[Even
 
 def _sentence_events(text: str, spans: tuple[tuple[int, int], ...],
                      lexicon: tuple[EventPattern, ...] | None) -> list[EventMatch]:
+    compiled = _compiled(lexicon)
+    if len(spans) < 2 and compiled.first_person.search(
+            " " + " ".join(_TOKENS.findall(text.lower())) + " ") is None:
+        return []  # an event links two actors: two mentions, or one and "we"
     parts, last = [], 0
     for i, (start, end) in enumerate(spans):
         parts += [text[last:start], f"xa{i}"]
         last = end
     parts.append(text[last:])
-    compiled = _compiled(lexicon)
     return _match_tokens(_canonical("".join(parts), compiled), compiled)
 
 
@@ -547,19 +558,51 @@ def row_events(matches: list[EventMatch], mentions: tuple[Mention, ...], holder:
     >>> [(m.agents, m.others) for m in row_events(sentence_events(text, ms), ms, "VNM", "RUS")]
     [(('holder',), ('target',))]
     """
-    codes = [m.code for m in mentions]
+    return [_as_kinds(m, _row_kind([m.code for m in mentions], holder, target)) for m in matches]
+
+
+def _row_kind(codes: list[str], holder: str, target: str) -> Any:
+    """Who a slot token is for one row: "holder", "target" or "other" (as in its view)."""
     speaker_holds = bool(holder) and holder not in codes
 
     def kind(token: str) -> str:
-        if token.startswith("xwe"):
+        if token.startswith("§w"):
             return "holder" if speaker_holds else "other"
         named = {codes[int(i)] for i in _INDEX.findall(token)}
         return "target" if target in named else "holder" if holder and holder in named else "other"
 
-    return [_as_kinds(m, kind) for m in matches]
+    return kind
 
 
-_INDEX = re.compile(r"xa(\d+)")
+_INDEX = re.compile(r"§(\d+)")
+
+
+def main_event_of(matches: list[EventMatch] | tuple[EventMatch, ...], mentions: tuple[Mention, ...],
+                  holder: str, target: str) -> EventMatch | None:
+    """:func:`main_event` of :func:`sentence_events` seen from one row, without building the row's
+    view of every match (what :func:`stance.analyze` reads for each row's event codes).
+
+    Examples
+    --------
+    >>> from stance.actors import Gazetteer
+    >>> text = "Estonia expels two Russian diplomats."
+    >>> ms = tuple(Gazetteer.default().find(text))
+    >>> main_event_of(sentence_events(text, ms), ms, "EST", "RUS").type
+    'SANCTION'
+    """
+    if not matches or not holder:
+        return None
+    kind = _row_kind([m.code for m in mentions], holder, target)
+    linked = []
+    for m in matches:
+        agents, others = {kind(t) for t in m.agents}, {kind(t) for t in m.others}
+        if ("holder" in agents and ("target" in others or any(kind(t) == "target" for t in m.seconds))) \
+                or (m.symmetric and "target" in agents and "holder" in others):
+            linked.append(m)
+    if not linked:
+        return None
+    types = load_event_types()
+    return max(linked, key=lambda m: (m.modifier in ("plain", "modal"), abs(types[m.type].intensity)))
 
 
 def main_event(matches: list[EventMatch]) -> EventMatch | None:

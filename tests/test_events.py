@@ -196,3 +196,20 @@ def test_features_are_capped_and_finite_on_any_text(text):
 def test_views_of_real_rows_match_as_their_patterns_say():
     view = view_text("Honduras switched its diplomatic recognition from Taipei to Beijing.", "HND", "TWN")
     assert ("SUPPORT", ("holder",), ("target",), "plain", "oppose") in _one(view)
+
+
+def test_main_event_of_equals_the_main_event_of_the_row_view():
+    from stance.events import main_event, main_event_of, row_events, sentence_events
+    from stance.model import default_corpus
+    from stance.rows import _mentions
+
+    corpus = default_corpus().drop_duplicates(["text", "holder", "target"]).sample(1500, random_state=3)
+    for text, holder, target in zip(corpus["text"], corpus["holder"], corpus["target"]):
+        ms = _mentions(text)
+        events = sentence_events(text, ms)
+        expected = main_event(row_events(events, ms, holder, target)) if holder else None
+        got = main_event_of(events, ms, holder, target)
+        assert (got is None) == (expected is None), text
+        if got is not None:
+            assert (got.type, got.modifier, got.pattern) == (
+                expected.type, expected.modifier, expected.pattern)
