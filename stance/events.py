@@ -769,3 +769,20 @@ def pattern_reads_example(pattern: EventPattern) -> bool:
                 ";" not in rest or "other" in m.seconds):
             return True
     return False
+
+
+def _summary() -> str:
+    """Patterns per event type and form group, as ``python -m stance.events`` prints them."""
+    patterns = load_events()
+    types = load_event_types()
+    lines = [f"stance/data/events.tsv: {len(patterns)} patterns over {len(types)} PLOVER event types"]
+    for name in EVENT_TYPES:
+        mine = [p for p in patterns if p.type == name]
+        modes = {m: sum(p.mode == m for p in mine) for m in MODES}
+        lines.append(f"  {name:10s} {len(mine):4d}  ({modes['verbal']} verbal, {modes['material']} material; "
+                     f"{types[name].quad}, intensity {types[name].intensity:+.1f})")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - a report for reviewers
+    print(_summary())

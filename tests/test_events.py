@@ -213,3 +213,14 @@ def test_main_event_of_equals_the_main_event_of_the_row_view():
         if got is not None:
             assert (got.type, got.modifier, got.pattern) == (
                 expected.type, expected.modifier, expected.pattern)
+
+
+def test_the_lexicon_covers_every_type_in_depth_and_reports_itself():
+    from stance.events import _summary
+
+    patterns = load_events()
+    assert len(patterns) >= 1500
+    counts = {t: sum(p.type == t for p in patterns) for t in EVENT_TYPES}
+    assert min(counts.values()) >= 90, counts
+    head = _summary().splitlines()[0]
+    assert head == f"stance/data/events.tsv: {len(patterns)} patterns over 15 PLOVER event types"
