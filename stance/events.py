@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -212,14 +212,16 @@ class EventMatch:
     text: str
 
 
+def _lines(text: str) -> list[tuple[int, str]]:
+    """The data lines of a TSV file of this module, with their 1-based numbers: no header, no
+    comment (``#``), no blank line."""
+    return [(i, line) for i, line in enumerate(text.splitlines(), start=1)
+            if i > 1 and line.strip() and not line.startswith("#")]
+
+
 def _read(name: str) -> list[tuple[int, list[str]]]:
     text = resources.files("stance").joinpath("data", name).read_text(encoding="utf-8")
-    out: list[tuple[int, list[str]]] = []
-    for i, line in enumerate(text.splitlines(), start=1):
-        if i == 1 or not line.strip() or line.startswith("#"):
-            continue
-        out.append((i, line.split("\t")))
-    return out
+    return [(i, line.split("\t")) for i, line in _lines(text)]
 
 
 @lru_cache(maxsize=1)
@@ -285,9 +287,7 @@ def parse_events(text: str, source: str = "events.tsv") -> tuple[EventPattern, .
     'ACCUSE'
     """
     patterns = []
-    for i, line in enumerate(text.splitlines(), start=1):
-        if i == 1 or not line.strip() or line.startswith("#"):
-            continue
+    for i, line in _lines(text):
         fields = line.split("\t")
         where = f"{source}, line {i}"
         if len(fields) != 10:
@@ -318,16 +318,16 @@ def parse_events(text: str, source: str = "events.tsv") -> tuple[EventPattern, .
     return tuple(patterns)
 
 
-def _element(token: str, where: str) -> str:
+def _element(token: str) -> str:
     classes = _package_classes()
     if token.startswith("{") and token.endswith("}"):
         name = token[1:-1]
         if name not in classes:
-            raise ValueError(f"{where}: unknown word class {token}")
+            raise ValueError(f"unknown word class {token}")
         return alternation(classes[name], r"[^ ]*") + " "
     words = token.split("|")
     if any(not w or not re.fullmatch(r"[\w'’-]+\*?|[^\w\s*]", w) for w in words):
-        raise ValueError(f"{where}: bad element {token!r}")
+        raise ValueError(f"bad element {token!r}")
     return "(?:" + "|".join(re.escape(w[:-1]) + "[^ ]*" if w.endswith("*") else re.escape(w)
                             for w in words) + ") "
 
@@ -335,15 +335,24 @@ def _element(token: str, where: str) -> str:
 def _compile(pattern: str, where: str) -> tuple[str, str, tuple[frozenset[str], ...]]:
     """The regular expression (source) of a pattern over the canonical view, its act word, and
     the sets of words of which the view must hold one each for the pattern to match (its literal
-    elements without a prefix wildcard): a cheap test before the expression is run."""
+    elements without a prefix wildcard): a cheap test before the expression is run. Built once
+    per pattern text (checking the lexicon and reading it share the work); errors name ``where``."""
+    try:
+        return _pattern_source(pattern)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+
+
+@cache
+def _pattern_source(pattern: str) -> tuple[str, str, tuple[frozenset[str], ...]]:
     tokens = pattern.split()
     marked = [t for t in tokens if t.startswith("!")]
     if len(marked) > 1:
-        raise ValueError(f"{where}: at most one act word may be marked with '!': {pattern!r}")
+        raise ValueError(f"at most one act word may be marked with '!': {pattern!r}")
     act = marked[0] if marked else next(
         (t for t in tokens if t not in ("A", "P", "Q", *_GAPS) and not t.startswith(("[", "{"))), "")
     if not act:
-        raise ValueError(f"{where}: a pattern needs at least one literal word: {pattern!r}")
+        raise ValueError(f"a pattern needs at least one literal word: {pattern!r}")
     parts, prev, needs = [], "", []
     for token in tokens:
         bare = token.lstrip("!")
@@ -358,11 +367,11 @@ def _compile(pattern: str, where: str) -> tuple[str, str, tuple[frozenset[str], 
         elif token in _GAPS:
             parts.append(f"(?:{_GAP_WORD}){{0,{_GAPS[token]}}}")
         elif token.startswith("[") and token.endswith("]"):
-            parts.append(f"(?:{_element(token[1:-1], where)})?")
+            parts.append(f"(?:{_element(token[1:-1])})?")
         elif token == act:
-            parts.append(f"(?P<act>{_element(token.lstrip('!'), where)})")
+            parts.append(f"(?P<act>{_element(token.lstrip('!'))})")
         else:
-            parts.append(_element(token, where))
+            parts.append(_element(token))
         prev = token
     return "(?<![^ ])" + "".join(parts), act.lstrip("!"), tuple(needs)
 
@@ -592,7 +601,13 @@ def main_event_of(matches: list[EventMatch] | tuple[EventMatch, ...], mentions: 
     """
     if not matches or not holder:
         return None
-    kind = _row_kind([m.code for m in mentions], holder, target)
+    return _strongest_link(matches, _row_kind([m.code for m in mentions], holder, target))
+
+
+def _strongest_link(matches: Any, kind: Any) -> EventMatch | None:
+    """The match that links the holder to the target, ``kind`` telling who a slot is: the holder
+    acting on the target (or both in a symmetric act), stated or modal before negated or refused,
+    then the most intense type."""
     linked = []
     for m in matches:
         agents, others = {kind(t) for t in m.agents}, {kind(t) for t in m.others}
@@ -617,13 +632,7 @@ def main_event(matches: list[EventMatch]) -> EventMatch | None:
     >>> main_event(match_events("xtarget sanctioned xholder.")) is None
     True
     """
-    types = load_event_types()
-    linked = [m for m in matches
-              if ("holder" in m.agents and ("target" in m.others or "target" in m.seconds))
-              or (m.symmetric and "target" in m.agents and "holder" in m.others)]
-    if not linked:
-        return None
-    return max(linked, key=lambda m: (m.modifier in ("plain", "modal"), abs(types[m.type].intensity)))
+    return _strongest_link(matches, lambda kind: kind)
 
 
 def _stance(plain: str, modifier: str, etype: EventType) -> str:
@@ -688,15 +697,10 @@ class EventFeatures(_RowTransformer):
         names = self._names()
         index = {n: i for i, n in enumerate(names)}
         out = np.zeros((len(rows), len(names)))
-        done: dict[tuple[Any, ...], tuple[tuple[Mention, ...], list[EventMatch]]] = {}
         for i, (t, h, g, ms) in enumerate(zip(rows["text"], rows["holder"], rows["target"],
                                               row_mentions(rows))):
-            key = (t,) if ms is None else (t, *((m.start, m.end, m.code) for m in ms))
-            if key not in done:
-                found = _mentions(t) if ms is None else ms
-                done[key] = (found, sentence_events(t, found))
-            found, matches = done[key]
-            for name, value in event_values(row_events(matches, found, h, g)).items():
+            found = _mentions(t) if ms is None else ms  # both cached per sentence
+            for name, value in event_values(row_events(sentence_events(t, found), found, h, g)).items():
                 out[i, index[name]] = value
         cols = [index[n] for n in names if not n.endswith("_intensity")]
         out[:, cols] = np.minimum(out[:, cols], self.cap)
@@ -772,7 +776,7 @@ def pattern_reads_example(pattern: EventPattern) -> bool:
 
 
 def _summary() -> str:
-    """Patterns per event type and form group, as ``python -m stance.events`` prints them."""
+    """Patterns per event type and mode, as ``python -m stance.events`` prints them."""
     patterns = load_events()
     types = load_event_types()
     lines = [f"stance/data/events.tsv: {len(patterns)} patterns over {len(types)} PLOVER event types"]

@@ -432,8 +432,9 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
     grid_weight : float, default :data:`GRID_WEIGHT`
         Weight of the bundled corpus's event-grid sentences (batch 16, the rows with an ``event``)
         in the stance classifier; the other bundled rows and all of your rows weigh 1, and 0
-        leaves the grid out. The grid teaches who does what to whom in forms real news seldom uses (negation,
-        refusal, balance, victims and venues); ``benchmarks/bench_accuracy.py`` measures the
+        leaves the grid out. The grid teaches who does what to whom in forms real news seldom
+        uses (negation, refusal, balance, victims and venues); ``benchmarks/bench_accuracy.py``
+        measures the
         choice on real text (``--grid-weight``). The holder model always learns from the bundled
         rows written before the grid: the grid gives reporting and onlooking countries neutral
         rows, which on real news made it take bystanders for holders.
@@ -466,8 +467,6 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
     >>> sorted(model.classes_)
     ['neutral', 'oppose', 'support']
     """
-    if not 0.0 <= float(grid_weight) <= 1.0:
-        raise ValueError(f"grid_weight must be between 0 and 1, got {grid_weight!r}")
     if not 0.0 <= float(grid_weight) <= 1.0:
         raise ValueError(f"grid_weight must be between 0 and 1, got {grid_weight!r}")
     frames, weights, holder_frames = [], [], []
