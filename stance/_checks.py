@@ -7,9 +7,14 @@ what was given.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["check_text"]
+__all__ = ["check_text", "clean_text", "clean_value"]
+
+#: UTF-16 surrogate code points: a Python ``str`` may hold them (from ``"\\ud800"``, a JSON
+#: escape or ``surrogateescape`` decoding) but UTF-8, Arrow and every file format refuse them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _describe(value: Any) -> str:
@@ -59,3 +64,28 @@ def check_text(value: Any, name: str = "text") -> str:
     if isinstance(value, (bytes, bytearray)):
         hint = "; decode bytes first, e.g. data.decode('utf-8')"
     raise TypeError(f"{name} must be a str, got {_describe(value)}{hint}")
+
+
+def clean_text(value: str) -> str:
+    """``value`` with each surrogate code point replaced by U+FFFD, the replacement character.
+
+    The one normalisation at the input boundary (:func:`stance.analyze`, the file readers and
+    :func:`stance.profile` apply it to texts, ids, sources and speakers): a lone surrogate
+    cannot be encoded as UTF-8 or stored in an Arrow string, so it would fail far from where it
+    came in. One code point replaces one, so every offset into the text stays the same.
+
+    Examples
+    --------
+    >>> clean_text("Japan condemned Russia \\ud800.")
+    'Japan condemned Russia \\ufffd.'
+    >>> len(clean_text("a\\ud83d\\ude00b")) == len("a\\ud83d\\ude00b")
+    True
+    """
+    if value.isascii() or not _SURROGATE.search(value):
+        return value
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def clean_value(value: Any) -> Any:
+    """:func:`clean_text` for a string, any other value unchanged (ids may be numbers)."""
+    return clean_text(value) if isinstance(value, str) else value

@@ -4,10 +4,18 @@ Inputs: CSV, TSV, JSONL (one JSON object a line), Parquet, a plain text file (on
 folder of text files (one document each, the file name as id). Errors name the file, the row and
 the problem. Outputs are written to a temporary file in the same folder and renamed into place, so
 an interrupted run never leaves a truncated file.
+
+Every chunk the readers yield knows where each of its documents came from:
+``frame.attrs["places"]`` holds, row by row, ``"FILE: line N"`` (CSV, TSV, JSONL; 1-based
+lines, so a record whose quoted text spans lines names its first), ``"FILE: row N"``
+(Parquet) or the file's path (text files), and :mod:`stance.analysis` names them in its errors
+and its report. Lone surrogates (``"\\ud800"`` in a JSON escape) are replaced by U+FFFD
+(:func:`stance._checks.clean_text`).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import stat
@@ -19,9 +27,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["InputError", "atomic_write", "iter_documents", "read_documents", "write_table"]
+from ._checks import clean_value
+
+__all__ = ["InputError", "atomic_write", "iter_documents", "output_kind", "read_documents",
+           "write_table"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+
+#: Output suffixes :func:`write_table` (and ``analyze_files(out=...)``) write, by format.
+OUTPUT_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
+                   ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
 
 
 class InputError(ValueError):
@@ -46,8 +61,88 @@ def _kind(path: Path) -> str:
                      ".txt file or a folder of .txt files")
 
 
+def output_kind(path: str | os.PathLike[str]) -> str:
+    """The format written to ``path`` ("csv", "tsv", "jsonl" or "parquet"), from its suffix.
+
+    A file without a suffix is CSV; any other suffix raises a ``ValueError`` before anything is
+    computed, rather than writing CSV text into, say, an ``.xlsx`` file.
+
+    Examples
+    --------
+    >>> output_kind("rows.parquet")
+    'parquet'
+    >>> output_kind("rows.xlsx")
+    Traceback (most recent call last):
+    ...
+    ValueError: rows.xlsx: cannot write '.xlsx' files; use .csv, .jsonl, .ndjson, .parquet, .pq, .tab, .tsv
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == "":
+        return "csv"
+    if suffix not in OUTPUT_SUFFIXES:
+        raise ValueError(f"{path}: cannot write {suffix!r} files; use "
+                         f"{', '.join(sorted(OUTPUT_SUFFIXES))}")
+    return OUTPUT_SUFFIXES[suffix]
+
+
+def _with_places(frame: pd.DataFrame, places: list[str]) -> pd.DataFrame:
+    frame.attrs["places"] = places
+    return frame
+
+
+def _decode_error(path: Path, encoding: str, reason: str) -> InputError:
+    """The place of the first byte of ``path`` that does not decode: line, column and offset.
+
+    Decoders report offsets within the block they were given; this reads the file again,
+    block by block, to give the place in the file.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset = line = 0
+    last_newline = -1
+    with open(path, "rb") as fh:
+        while True:
+            block = fh.read(1 << 20)
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as exc:
+                bad = max(exc.start, 0)
+                before = block[:bad]
+                line += before.count(b"\n")
+                if b"\n" in before:
+                    last_newline = offset + before.rindex(b"\n")
+                at = offset + bad
+                return InputError(f"{path}: line {line + 1}, column {at - last_newline}: not "
+                                  f"{encoding.upper()} text ({exc.reason}, byte {at}); give the file's "
+                                  f"encoding with --encoding")
+            if not block:
+                break
+            line += block.count(b"\n")
+            if b"\n" in block:
+                last_newline = offset + block.rindex(b"\n")
+            offset += len(block)
+    return InputError(f"{path}: not {encoding.upper()} text ({reason})")
+
+
+def _record_lines(frame: pd.DataFrame, first: int) -> tuple[list[int], int]:
+    """The 1-based line of each record of a CSV chunk whose first record starts on ``first``,
+    and the line after the chunk: a quoted field holding line breaks makes its record span
+    several lines (and is named in ``attrs["multiline"]``)."""
+    breaks = [0] * len(frame)
+    for column in frame.columns:
+        values = frame[column].tolist()
+        for i, v in enumerate(values):
+            if isinstance(v, str) and "\n" in v:
+                breaks[i] += v.count("\n")
+    lines = []
+    at = first
+    for extra in breaks:
+        lines.append(at)
+        at += 1 + extra
+    return lines, at
+
+
 def iter_documents(path: str | os.PathLike[str], *, text_col: str = "text",
-                   chunksize: int = 2_000) -> Iterator[pd.DataFrame]:
+                   chunksize: int = 2_000, encoding: str = "utf-8") -> Iterator[pd.DataFrame]:
     """Read documents from ``path`` in chunks of rows.
 
     Parameters
@@ -58,17 +153,20 @@ def iter_documents(path: str | os.PathLike[str], *, text_col: str = "text",
         Column holding the text (tabular inputs). Text files give a column ``text`` and an ``id``.
     chunksize : int, default 2000
         Rows per chunk.
+    encoding : str, default "utf-8"
+        The text encoding of CSV, TSV, JSONL and text files ("latin-1", "cp1252", "utf-16"...).
 
     Yields
     ------
     DataFrame
-        Chunks of documents; the index continues across chunks (row position in the file).
+        Chunks of documents; the index continues across chunks (row position in the file), and
+        ``attrs["places"]`` names each row's file and line (see the module's notes).
 
     Raises
     ------
     InputError
         Missing file, unsupported type, missing text column, unreadable content; the message names
-        the file (and line, for JSONL).
+        the file, and the line and column where there is one.
 
     Examples
     --------
@@ -81,6 +179,10 @@ def iter_documents(path: str | os.PathLike[str], *, text_col: str = "text",
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"{path}: unknown encoding {encoding!r}") from None
     kind = _kind(path)
     if kind == "folder":
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
@@ -88,12 +190,14 @@ def iter_documents(path: str | os.PathLike[str], *, text_col: str = "text",
             raise InputError(f"{path}: the folder holds no .txt files")
         for start in range(0, len(files), chunksize):
             batch = files[start:start + chunksize]
-            yield pd.DataFrame({"id": [str(p.relative_to(path)) for p in batch],
-                                "text": [_read_text(p) for p in batch]},
-                               index=range(start, start + len(batch)))
+            yield _with_places(pd.DataFrame(
+                {"id": [clean_value(str(p.relative_to(path))) for p in batch],
+                 "text": [_read_text(p, encoding) for p in batch]},
+                index=range(start, start + len(batch))), [str(p) for p in batch])
         return
     if kind == "text":
-        yield pd.DataFrame({"id": [path.name], "text": [_read_text(path)]})
+        yield _with_places(pd.DataFrame({"id": [clean_value(path.name)],
+                                         "text": [_read_text(path, encoding)]}), [str(path)])
         return
     if kind == "parquet":
         try:
@@ -110,36 +214,55 @@ def iter_documents(path: str | os.PathLike[str], *, text_col: str = "text",
         for batch in reader.iter_batches(batch_size=chunksize):
             frame = batch.to_pandas()
             frame.index = range(offset, offset + len(frame))
+            yield _with_places(frame, [f"{path}: row {offset + i + 1}" for i in range(len(frame))])
             offset += len(frame)
-            yield frame
         return
     if kind == "jsonl":
-        yield from _iter_jsonl(path, text_col, chunksize)
+        yield from _iter_jsonl(path, text_col, chunksize, encoding)
         return
     sep = "," if kind == "csv" else "\t"
     try:
+        # blank lines are read (and dropped below) so that line numbers stay exact
         with pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                         chunksize=chunksize, encoding="utf-8") as reader:
+                         chunksize=chunksize, encoding=encoding, skip_blank_lines=False) as reader:
             offset = 0
+            line = 2  # the header is line 1
             for frame in reader:
                 if offset == 0 and text_col not in frame.columns:
                     raise InputError(f"{path}: no column {text_col!r}; columns are "
                                      f"{list(frame.columns)}; choose one with --text-col")
+                lines, line = _record_lines(frame, line)
+                ends = [*lines[1:], line]
+                blank = frame.isna().all(axis=1) | (frame == "").all(axis=1)
+                if blank.any():  # a blank line is no document
+                    keep = ~blank.to_numpy()
+                    frame = frame[keep]
+                    ends = [e for e, k in zip(ends, keep) if k]
+                    lines = [n for n, k in zip(lines, keep) if k]
                 frame.index = range(offset, offset + len(frame))
                 offset += len(frame)
+                frame = _with_places(frame, [f"{path}: line {n}" for n in lines])
+                frame.attrs["multiline"] = [f"{path}: lines {n}-{e - 1}"
+                                            for n, e in zip(lines, ends) if e - n > 1]
                 yield frame
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise _decode_error(path, encoding, exc.reason) from None
     except pd.errors.ParserError as exc:
         raise InputError(f"{path}: malformed {kind.upper()} ({exc})") from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: the file is empty") from None
 
 
-def _iter_jsonl(path: Path, text_col: str, chunksize: int) -> Iterator[pd.DataFrame]:
+def _clean_record(record: dict[str, Any]) -> dict[str, Any]:
+    return {clean_value(k): clean_value(v) for k, v in record.items()}
+
+
+def _iter_jsonl(path: Path, text_col: str, chunksize: int, encoding: str = "utf-8"
+                ) -> Iterator[pd.DataFrame]:
     records: list[dict[str, Any]] = []
+    lines: list[int] = []
     start = 0
-    with open(path, encoding="utf-8") as fh:
+    with open(path, encoding=encoding) as fh:
         try:
             for lineno, line in enumerate(fh, start=1):
                 if not line.strip():
@@ -152,29 +275,37 @@ def _iter_jsonl(path: Path, text_col: str, chunksize: int) -> Iterator[pd.DataFr
                     raise InputError(f"{path}, line {lineno}: expected a JSON object")
                 if text_col not in record:
                     raise InputError(f"{path}, line {lineno}: no field {text_col!r}")
-                records.append(record)
+                records.append(_clean_record(record))
+                lines.append(lineno)
                 if len(records) >= chunksize:
-                    yield pd.DataFrame(records, index=range(start, start + len(records)))
+                    yield _jsonl_chunk(path, records, lines, start)
                     start += len(records)
-                    records = []
+                    records, lines = [], []
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
+            raise _decode_error(path, encoding, exc.reason) from None
     if records or start == 0:
         if not records:
             raise InputError(f"{path}: the file holds no records")
-        yield pd.DataFrame(records, index=range(start, start + len(records)))
+        yield _jsonl_chunk(path, records, lines, start)
 
 
-def _read_text(path: Path) -> str:
+def _jsonl_chunk(path: Path, records: list[dict[str, Any]], lines: list[int], start: int
+                 ) -> pd.DataFrame:
+    frame = pd.DataFrame(records, index=range(start, start + len(records)))
+    return _with_places(frame, [f"{path}: line {n}" for n in lines])
+
+
+def _read_text(path: Path, encoding: str = "utf-8") -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return clean_value(path.read_text(encoding=encoding))
     except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise _decode_error(path, encoding, exc.reason) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def read_documents(path: str | os.PathLike[str], *, text_col: str = "text") -> pd.DataFrame:
+def read_documents(path: str | os.PathLike[str], *, text_col: str = "text",
+                   encoding: str = "utf-8") -> pd.DataFrame:
     """Read all documents of ``path`` into one DataFrame; see :func:`iter_documents`.
 
     Examples
@@ -185,8 +316,13 @@ def read_documents(path: str | os.PathLike[str], *, text_col: str = "text") -> p
     >>> read_documents(folder)[["id", "text"]].values.tolist()
     [['a.txt', 'Moscow protested.']]
     """
-    frames = list(iter_documents(path, text_col=text_col))
-    return pd.concat(frames) if len(frames) > 1 else frames[0]
+    frames = list(iter_documents(path, text_col=text_col, encoding=encoding))
+    if len(frames) == 1:
+        return frames[0]
+    whole = pd.concat(frames)
+    whole.attrs["places"] = [p for f in frames for p in f.attrs["places"]]
+    whole.attrs["multiline"] = [p for f in frames for p in f.attrs.get("multiline", [])]
+    return whole
 
 
 def _umask() -> int:
@@ -245,7 +381,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", encoding: str | 
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``frame`` atomically as CSV, TSV, JSONL or Parquet, chosen by the suffix.
+    """Write ``frame`` atomically as CSV, TSV, JSONL or Parquet, chosen by the suffix
+    (:func:`output_kind`: any other suffix is refused before the file is touched).
 
     Examples
     --------
@@ -256,14 +393,14 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
     ['a', '1']
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
+    kind = output_kind(path)
+    if kind == "parquet":
         with atomic_write(path, "wb") as fh:
             frame.to_parquet(fh, index=False)
-    elif suffix in (".jsonl", ".ndjson"):
+    elif kind == "jsonl":
         with atomic_write(path) as fh:
             frame.to_json(fh, orient="records", lines=True, force_ascii=False, date_format="iso")
-    elif suffix in (".tsv", ".tab"):
+    elif kind == "tsv":
         with atomic_write(path) as fh:
             frame.to_csv(fh, sep="\t", index=False, lineterminator="\n")
     else:

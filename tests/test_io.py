@@ -145,6 +145,63 @@ def test_non_utf8_file(tmp_path, suffix):
     assert "UTF-8" in _error(path)
 
 
+def test_a_bad_byte_far_into_a_file_is_placed_by_line_and_column(tmp_path):
+    # decoders count from the block they read: the place must be the file's, not "byte 3"
+    path = tmp_path / "docs.csv"
+    good = "".join(f"{i},Sentence number {i} about nothing.\n" for i in range(20_000))
+    path.write_bytes(("id,text\n" + good).encode() + b"20000,Caf\xe9 talk\n")
+    message = _error(path)
+    assert f"line {20_002}, column 10" in message and "UTF-8" in message
+    assert f"byte {len(('id,text' + chr(10) + good).encode()) + 9}" in message
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".txt"])
+def test_encoding_option_reads_other_encodings(tmp_path, suffix):
+    path = tmp_path / f"docs{suffix}"
+    body = {".csv": "id,text\n1,Caf\xe9 in P\xe9king\n", ".jsonl": '{"text": "Caf\xe9"}\n',
+            ".txt": "Caf\xe9 talk"}[suffix]
+    path.write_bytes(body.encode("latin-1"))
+    text = read_documents(path, encoding="latin-1")["text"].tolist()[0]
+    assert text.startswith("Caf\xe9")
+
+
+def test_unknown_encoding_is_named(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text("text\nx\n", encoding="utf-8")
+    assert "unknown encoding 'klingon'" in _error(path, encoding="klingon")
+
+
+def test_places_name_file_and_line_even_when_a_quote_spans_lines(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text('id,text\n1,one\n2,"two\nstill two"\n\n3,three\n', encoding="utf-8")
+    chunks = list(iter_documents(path, chunksize=2))
+    places = [p for c in chunks for p in c.attrs["places"]]
+    assert places == [f"{path}: line 2", f"{path}: line 3", f"{path}: line 6"]
+    assert read_documents(path).attrs["places"] == places
+
+
+def test_places_of_jsonl_parquet_and_text_files(tmp_path):
+    jsonl = tmp_path / "docs.jsonl"
+    jsonl.write_text('{"text": "a"}\n\n{"text": "b"}\n', encoding="utf-8")
+    assert read_documents(jsonl).attrs["places"] == [f"{jsonl}: line 1", f"{jsonl}: line 3"]
+    pytest.importorskip("pyarrow")
+    parquet = tmp_path / "docs.parquet"
+    pd.DataFrame({"text": ["a", "b"]}).to_parquet(parquet)
+    assert read_documents(parquet).attrs["places"] == [f"{parquet}: row 1", f"{parquet}: row 2"]
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "a.txt").write_text("x", encoding="utf-8")
+    assert read_documents(tmp_path / "t").attrs["places"] == [str(tmp_path / "t" / "a.txt")]
+
+
+def test_a_json_escape_for_a_lone_surrogate_is_replaced(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "a\\ud83d", "text": "Japan condemned Russia \\ud800."}\n',
+                    encoding="utf-8")
+    frame = read_documents(path)
+    assert frame["text"].tolist() == ["Japan condemned Russia \ufffd."]
+    assert frame["id"].tolist() == ["a\ufffd"]
+
+
 def test_non_utf8_file_in_a_folder_names_that_file(tmp_path):
     (tmp_path / "good.txt").write_text("Fine.", encoding="utf-8")
     bad = tmp_path / "bad.txt"
@@ -234,9 +291,17 @@ def test_write_table_round_trips(tmp_path, suffix):
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
-def test_write_table_unknown_suffix_writes_csv(tmp_path):
-    path = write_table(TABLE, tmp_path / "table.out")
+def test_write_table_without_suffix_writes_csv(tmp_path):
+    path = write_table(TABLE, tmp_path / "table")
     assert pd.read_csv(path, keep_default_na=False)["holder"].tolist() == ["JPN", "", "CHN"]
+
+
+@pytest.mark.parametrize("name", ["rows.xlsx", "table.out", "rows.json"])
+def test_write_table_refuses_a_format_it_does_not_write(tmp_path, name):
+    # an .xlsx holding CSV text is a file nobody can open; refuse before touching the disk
+    with pytest.raises(ValueError, match=rf"{name}: cannot write '\.{name.split('.')[1]}' files"):
+        write_table(TABLE, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o027, 0o077])
