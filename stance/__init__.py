@@ -38,6 +38,7 @@ _EXPORTS = {
     "load_role_rules": "roles",
     "analyze": "analysis",
     "analyze_files": "analysis",
+    "RunReport": "report",
     "profile": "profiles",
     "profile_table": "profiles",
     "compare": "profiles",
@@ -65,6 +66,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .panels import edges, panel
     from .profiles import compare, profile, profile_table
+    from .report import RunReport
     from .roles import load_role_rules
     from .sentence import AnalysedSentence
     from .text import Sentence, normalize, split_sentences

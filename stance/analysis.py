@@ -20,17 +20,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_text
+from ._checks import check_text, clean_text, clean_value
 from .actors import Gazetteer, speaker_code
 from .events import main_event_of, sentence_events
+from .io import InputError
 from .references import LOOKBACK, resolve_pair_reference
+from .report import SHOWN, RunReport
 from .roles import RoleRules
 from .rows import MENTIONS, _is_missing
 from .sentence import AnalysedSentence
 from .sentiment import _window, sentiment
 from .text import split_sentences
 
-__all__ = ["ROW_COLUMNS", "analyze", "analyze_files", "analyze_frame"]
+__all__ = ["ROW_COLUMNS", "analyze", "analyze_files", "analyze_frame", "stop_workers"]
 
 DEFAULT_TARGETS = ("CHN", "RUS", "TWN")
 
@@ -50,90 +52,175 @@ def _check_columns(columns: Any, where: str, **cols: str | None) -> None:
                              f"{list(columns)}")
 
 
-def _check_targets(targets: Any) -> None:
+def _check_targets(targets: Any, gazetteer: Gazetteer | None = None) -> tuple[str, ...]:
+    """``targets`` as a tuple of codes of the gazetteer; a ValueError names any other value."""
     if not targets or isinstance(targets, str):
         raise ValueError(f"targets must be a non-empty sequence of codes, got {targets!r}")
+    gazetteer = gazetteer or Gazetteer.default()
+    known = set(gazetteer.codes)
+    targets = tuple(targets)
+    unknown = [t for t in targets if not isinstance(t, str) or t not in known]
+    if unknown:
+        hints = []
+        for t in unknown:
+            guess = _code_for(t, gazetteer, known) if isinstance(t, str) else None
+            hints.append(f"{t!r}" + (f" (did you mean {guess!r}?)" if guess else ""))
+        raise ValueError(f"targets: not actor codes of the gazetteer: {', '.join(hints)}; codes "
+                         f"are upper-case ISO3 or organisation codes such as 'CHN', 'RUS', 'TWN'")
+    return targets
+
+
+def _code_for(value: str, gazetteer: Gazetteer, known: set[str]) -> str | None:
+    """The code a user probably meant by ``value``: its upper case, or the actor it names."""
+    if value.strip().upper() in known:
+        return value.strip().upper()
+    found = gazetteer.find(value)
+    codes = {m.code for m in found}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _positions(index: pd.Index, where: str = "docs") -> list[str]:
+    """Places of a user's rows: "docs: row N" counted from 1, with the index label if it is not
+    the position."""
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return [f"{where}: row {i + 1}" for i in range(len(index))]
+    return [f"{where}: row {i + 1} (index {label!r})" for i, label in enumerate(index)]
 
 
 def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
              speaker_col: str | None, source_col: str | None,
-             positions: Sequence[Any] | None = None) -> pd.DataFrame:
-    """Normalise the ``docs`` argument to a frame with doc_id, text, date, speaker, source."""
+             positions: Sequence[Any] | None = None, *, report: RunReport | None = None,
+             seen_ids: dict[Any, str] | None = None, strict: bool = False) -> pd.DataFrame:
+    """Normalise the ``docs`` argument to a frame with doc_id, text, date, speaker, source.
+
+    The input boundary: texts, ids, sources and speakers are cleaned of lone surrogates
+    (:func:`stance._checks.clean_text`); documents with no text are left out and counted in
+    ``report`` (an error with ``strict``); a duplicated id is refused, also against
+    ``seen_ids`` (id -> place, filled in) across the chunks of one run. Errors name each
+    document's place: ``frame.attrs["places"]`` from :mod:`stance.io` ("FILE: line N"), else
+    "docs: row N" counted from 1.
+    """
+    report = report if report is not None else RunReport()
     if isinstance(docs, str):
-        frame = pd.DataFrame({text_col: [docs]})
-    elif isinstance(docs, pd.Series):
-        frame = docs.to_frame(text_col)
+        docs = [clean_text(docs)]
+    if isinstance(docs, pd.Series):
+        frame = pd.DataFrame({text_col: [clean_value(v) for v in docs.tolist()]}, index=docs.index)
     elif isinstance(docs, pd.DataFrame):
         frame = docs
     elif isinstance(docs, (bytes, bytearray)) or not isinstance(docs, Iterable):
         check_text(docs, "docs")  # raises the common TypeError
         raise AssertionError  # pragma: no cover
     else:
-        frame = pd.DataFrame({text_col: list(docs)})
+        frame = pd.DataFrame({text_col: [clean_value(v) for v in docs]}, dtype=object)
     _check_columns(frame.columns, "docs", text_col=text_col, id_col=id_col, date_col=date_col,
                    speaker_col=speaker_col, source_col=source_col)
-    texts = frame[text_col].tolist()
-    bad = [i for i, (idx, t) in enumerate(zip(frame.index, texts))
-           if not isinstance(t, str) and not _is_missing(t)]
+    places = frame.attrs.get("places") or _positions(frame.index)
+    report.multiline.extend(frame.attrs.get("multiline", []))
+    texts = [clean_value(t) for t in frame[text_col].tolist()]
+    bad = [i for i, t in enumerate(texts) if not isinstance(t, str) and not _is_missing(t)]
     if bad:
         first = bad[0]
-        raise TypeError(f"docs: column {text_col!r} must hold text; row {frame.index[first]} holds "
+        raise TypeError(f"{places[first]}, column {text_col!r}: must hold text, got "
                         f"{type(texts[first]).__name__} {texts[first]!r}"
                         + (f" (and {len(bad) - 1} more rows)" if len(bad) > 1 else ""))
-    missing = [frame.index[i] for i, t in enumerate(texts) if _is_missing(t)]
-    if missing:
-        shown = ", ".join(str(i) for i in missing[:10])
-        warnings.warn(f"docs: {len(missing)} row(s) with no text were skipped (rows {shown}"
-                      f"{' ...' if len(missing) > 10 else ''})", stacklevel=3)
-    out = pd.DataFrame({
-        "doc_id": frame[id_col].tolist() if id_col else (
-            list(positions) if positions is not None else list(range(len(frame)))),
-        "text": ["" if _is_missing(t) else t for t in texts],
-    })
+    ids = [clean_value(v) for v in frame[id_col].tolist()] if id_col else (
+        list(positions) if positions is not None else list(range(len(frame))))
+    if id_col:
+        _check_ids(ids, places, id_col, seen_ids)
+    report.documents_read += len(frame)
+    empty = [i for i, t in enumerate(texts) if _is_missing(t) or not t.strip()]
+    if empty:
+        where = [places[i] for i in empty]
+        report.skip("empty text", where)
+        if strict:
+            raise InputError(f"{where[0]}, column {text_col!r}: empty text"
+                             + (f" (and {len(where) - 1} more documents)" if len(where) > 1
+                                else "") + "; without --strict (strict=True) they are skipped")
+    out = pd.DataFrame({"doc_id": ids, "text": ["" if _is_missing(t) else t for t in texts]})
     if date_col:
-        out["date"] = _parse_dates(frame[date_col], date_col).to_numpy()
+        out["date"] = _parse_dates(frame[date_col], date_col, places).to_numpy()
     else:
-        out["date"] = pd.NaT
-    out["source"] = frame[source_col].tolist() if source_col else None
-    out["speaker"] = [("" if _is_missing(s) else str(s).strip()) for s in frame[speaker_col]] \
-        if speaker_col else ""
+        out["date"] = pd.Series(pd.NaT, index=out.index, dtype=DATE_DTYPE)
+    out["source"] = [clean_value(v) for v in frame[source_col].tolist()] if source_col else None
+    out["speaker"] = [("" if _is_missing(s) else clean_text(str(s)).strip())
+                      for s in frame[speaker_col]] if speaker_col else ""
+    if empty:
+        keep = np.ones(len(out), dtype=bool)
+        keep[empty] = False
+        out = out[keep].reset_index(drop=True)
+    report.documents_analysed += len(out)
     return out
 
 
-def _parse_dates(values: pd.Series, date_col: str) -> pd.Series:
+def _check_ids(ids: list[Any], places: list[str], id_col: str,
+               seen: dict[Any, str] | None) -> None:
+    """Refuse a missing or duplicated id, naming both places (documents are never merged)."""
+    seen = {} if seen is None else seen
+    missing = [i for i, v in enumerate(ids) if _is_missing(v) or (isinstance(v, str) and not v.strip())]
+    if missing:
+        raise InputError(f"{places[missing[0]]}, column {id_col!r}: no id"
+                         + (f" (and {len(missing) - 1} more documents)" if len(missing) > 1 else ""))
+    duplicates: list[tuple[Any, str, str]] = []
+    for v, place in zip(ids, places):
+        if v in seen:
+            duplicates.append((v, place, seen[v]))
+        else:
+            seen[v] = place
+    if duplicates:
+        v, place, first = duplicates[0]
+        more = "; ".join(f"{v!r} at {p}" for v, p, _ in duplicates[1:SHOWN])
+        raise InputError(f"{place}, column {id_col!r}: the id {v!r} is already that of {first}"
+                         + (f" ({len(duplicates)} duplicated ids; also {more}"
+                            f"{' ...' if len(duplicates) > SHOWN else ''})" if more else "")
+                         + "; ids must be unique, as documents are never merged (without an id "
+                         "column, documents are numbered by position)")
+
+
+#: The dtype of the rows' ``date``: microseconds cover the years 1 to 9999 (nanoseconds stop in
+#: 1677 and 2262, before the UN's and after anyone's horizon).
+DATE_DTYPE = "datetime64[us]"
+
+
+def _parse_dates(values: pd.Series, date_col: str, places: Sequence[str] | None = None
+                 ) -> pd.Series:
     """Dates of a ``date_col``: dates, date strings in any format, or whole years (1957, "1957",
-    1957.0: the year's 1 January); dates with a time zone become UTC without one. Raises a
-    ValueError naming the rows whose values are neither.
+    1957.0: the year's 1 January); dates with a time zone become UTC without one. Raises an
+    InputError naming the places (file and line, or row counted from 1) and values of the rows
+    whose values are neither, or fall outside the years 1-9999.
 
     pandas reads a bare number as nanoseconds since 1970; a column of years (the UN General
     Debate corpus has one) would come out as 1970-01-01 for every row, so numbers are read as
     years and any other number is an error.
     """
+    places = places or _positions(values.index)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(None).astype("datetime64[ns]")
+        return values.dt.tz_convert(None).astype(DATE_DTYPE)
     if pd.api.types.is_datetime64_any_dtype(values):
-        return values.astype("datetime64[ns]")
+        return values.astype(DATE_DTYPE)
+    values = values.reset_index(drop=True)
     is_number = values.map(lambda v: isinstance(v, (int, float, np.number))
-                           and not isinstance(v, (bool, np.bool_)) and not pd.isna(v))
+                           and not isinstance(v, (bool, np.bool_)) and not pd.isna(v)).astype(bool)
     numbers = pd.to_numeric(values[is_number], errors="coerce")
     years = numbers[(numbers % 1 == 0) & numbers.between(1, 9999)]
     others = values[~is_number]
-    dates = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    dates = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
     if len(years):
         dates[years.index] = pd.to_datetime(years.astype("int64").astype(str).str.zfill(4),
-                                            format="%Y")
+                                            format="%Y").astype(DATE_DTYPE)
     if len(others):
         # time zones are converted to UTC and dropped, so that every date compares with every other
         parsed = pd.to_datetime(others, errors="coerce", format="ISO8601", utc=True)
         retry = parsed.isna() & others.notna()
         if retry.any():  # other formats, one by one ("24 Feb 2022", "02/24/2022")
             parsed[retry] = pd.to_datetime(others[retry], errors="coerce", format="mixed", utc=True)
-        dates[others.index] = parsed.dt.tz_convert(None).astype("datetime64[ns]")
-    bad = [values.index[i] for i, (raw, d) in enumerate(zip(values, dates))
+        dates[others.index] = parsed.dt.tz_convert(None).astype(DATE_DTYPE)
+    bad = [i for i, (raw, d) in enumerate(zip(values, dates))
            if pd.isna(d) and not _is_missing(raw) and str(raw).strip()]
     if bad:
-        raise ValueError(f"docs: column {date_col!r} has values that are not dates or years in "
-                         f"rows {', '.join(str(i) for i in bad[:10])}")
+        shown = "; ".join(f"{places[i]}: {values[i]!r}" for i in bad[:SHOWN])
+        raise InputError(f"{places[bad[0]]}, column {date_col!r}: {values[bad[0]]!r} is not a date "
+                         f"or a year from 1 to 9999" + (f" ({len(bad)} such values: {shown} ...)"
+                                                        if len(bad) > 1 else ""))
     return dates
 
 
@@ -200,7 +287,16 @@ def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
         base = {k: v for k, v in row.items() if not k.startswith("_") or k in ("_text", "_sentence")}
         for holder, p in found or [("", float("nan"))]:
             records.append({**base, "holder": holder, "holder_p": p})
-    return _classify(records, model, gazetteer)
+    return _like_input(_classify(records, model, gazetteer), docs)
+
+
+def _like_input(rows: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
+    """``doc_id`` and ``source`` with the dtypes of the documents' columns, whatever the chunk
+    holds (an empty chunk, or one whose values pandas would infer otherwise)."""
+    for column in ("doc_id", "source"):
+        if rows[column].dtype != docs[column].dtype:
+            rows[column] = rows[column].astype(docs[column].dtype)
+    return rows
 
 
 def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -> pd.DataFrame:
@@ -255,7 +351,7 @@ def _fix_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
         frame[c] = frame[c].astype("float64")
     for c in _TEXT_COLUMNS:
         frame[c] = frame[c].astype(_TEXT_DTYPE)
-    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    frame["date"] = pd.to_datetime(frame["date"]).astype(DATE_DTYPE)
     return frame
 
 
@@ -277,20 +373,27 @@ def analyze(
     progress: bool = False,
     gazetteer: Gazetteer | None = None,
     role_rules: RoleRules | None = None,
+    strict: bool = False,
 ) -> pd.DataFrame:
     """Find who stands where toward the targets, sentence by sentence.
 
     Parameters
     ----------
     docs : str, iterable of str, Series or DataFrame
-        The documents. Rows whose text is missing (None, NaN) are skipped with a warning that names
-        them; other non-text values raise a ``TypeError``.
+        The documents. Documents whose text is missing (None, NaN), empty or blank are skipped
+        with one warning that counts and names them (``strict=True`` makes that an error); other
+        non-text values raise a ``TypeError``. Lone surrogates ("\\ud800") in texts, ids,
+        sources and speakers are replaced by U+FFFD (:func:`stance._checks.clean_text`), which
+        keeps every offset.
     model : StanceModel, optional
         Defaults to :func:`stance.load_model`.
     targets : sequence of str, default ("CHN", "RUS", "TWN")
-        Actor codes to find stances toward; any code of the gazetteer works.
+        Actor codes to find stances toward; any code of the gazetteer works. Anything else
+        ("rus", "Russia", "XXX") raises a ``ValueError`` that suggests the code when it can.
     text_col, id_col, date_col, speaker_col, source_col : str, optional
         Columns of a DataFrame ``docs``. ``id_col`` gives ``doc_id`` (else the row position);
+        ids must be unique and present: a duplicated or missing id raises a ``ValueError`` naming
+        both places, since merging two documents would be silent loss;
         ``date_col`` (dates, date strings or whole years such as 1957) resolves leaders' names by
         date and is passed through; ``speaker_col`` names the country that made each statement,
         whose first-person references ("we", "my country") and sentences naming no other holder
@@ -312,11 +415,16 @@ def analyze(
         The rules that give each mention its role (the victim of the target's act, the place of
         an event, a member of a list...; :mod:`stance.roles`); :func:`stance.roles.load_role_rules`
         adds a user's rules and word classes to the package's.
+    strict : bool, default False
+        Raise an error instead of skipping a document with no text.
 
     Returns
     -------
     DataFrame
-        One row per (document, sentence, holder, target), columns :data:`ROW_COLUMNS`:
+        One row per (document, sentence, holder, target), columns :data:`ROW_COLUMNS`, and
+        ``attrs["report"]``, a :class:`stance.report.RunReport` counting the documents read,
+        analysed, naming no target and skipped (why and where), and the rows.
+        Columns:
         ``doc_id``, ``sentence_id`` (position in the document), ``start``/``end`` (offsets into the
         document's text), ``sentence``, ``holder`` ("" when no actor takes a position: the tone of
         the coverage), ``holder_name``, ``holder_p`` (attribution probability), ``target``,
@@ -327,7 +435,8 @@ def analyze(
         "modal", "negated" or "refused"), ``quad_class`` (verbal or material cooperation or
         conflict), ``intensity`` (the project's scale from -10, most hostile, to +10, most
         cooperative; 0 for a negated or refused act, NaN when there is no event), ``date``,
-        ``source``, ``speaker``.
+        ``source``, ``speaker``. ``date`` is ``datetime64[us]`` (years 1 to 9999); ``doc_id``
+        and ``source`` keep the dtypes of the user's columns, whatever ``n_jobs``.
         Sentences that mention no target give no row. "The two countries" (and "both sides",
         "the two leaders"...) counts as the pair of countries named in the two sentences before
         when that pair includes a target (:mod:`stance.references`): "Canada's prime minister
@@ -339,15 +448,42 @@ def analyze(
     >>> rows = analyze("Japan condemned Russia's invasion of Ukraine.")
     >>> rows[["holder", "target", "stance"]].values.tolist()
     [['JPN', 'RUS', 'oppose']]
+    >>> rows.attrs["report"].summary()
+    '1 documents read: 1 analysed (0 naming no target), 0 skipped; 1 rows'
     """
     from .model import load_model
 
-    _check_targets(targets)
-    frame = _as_docs(docs, text_col, id_col, date_col, speaker_col, source_col)
+    targets = _check_targets(targets, gazetteer)
+    n_jobs = _check_jobs(n_jobs)
+    report = RunReport()
+    frame = _as_docs(docs, text_col, id_col, date_col, speaker_col, source_col, report=report,
+                     strict=strict)
+    _warn_skipped(report)
     model = model or load_model()
     if n_jobs == 1 or len(frame) < 2:
-        return analyze_frame(frame, model, targets, progress, gazetteer, role_rules)
-    return _analyze_parallel(frame, model, targets, n_jobs, progress, gazetteer, role_rules)
+        rows = analyze_frame(frame, model, targets, progress, gazetteer, role_rules)
+    else:
+        rows = _analyze_parallel(frame, model, targets, n_jobs, progress, gazetteer, role_rules)
+    _count_rows(report, frame, rows)
+    rows.attrs["report"] = report
+    return rows
+
+
+def _check_jobs(n_jobs: Any) -> int:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0:
+        raise ValueError(f"n_jobs must be a positive integer or -1 (all cores), got {n_jobs!r}")
+    return int(n_jobs)
+
+
+def _warn_skipped(report: RunReport) -> None:
+    if report.skipped:
+        warnings.warn(report.skipped_message(), stacklevel=3)
+
+
+def _count_rows(report: RunReport, docs: pd.DataFrame, rows: pd.DataFrame) -> None:
+    """Count the analysed documents that named no target, and the rows (ids are unique)."""
+    report.documents_without_target += len(docs) - (rows["doc_id"].nunique() if len(rows) else 0)
+    report.rows += len(rows)
 
 
 def _analyze_partition(part: pd.DataFrame, model: Any, targets: Sequence[str], text_col: str,
@@ -362,8 +498,10 @@ def _analyze_partition(part: pd.DataFrame, model: Any, targets: Sequence[str], t
 def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n_jobs: int,
                       progress: bool, gazetteer: Gazetteer | None = None,
                       role_rules: RoleRules | None = None) -> pd.DataFrame:
-    """Chunks of documents on joblib workers; the model reaches each worker once, as a file."""
-    from joblib import Parallel, cpu_count, delayed
+    """Chunks of documents on worker processes (joblib's loky executor, reused across calls);
+    the model reaches each worker once, as a file."""
+    from joblib import cpu_count
+    from joblib.externals.loky import get_reusable_executor
 
     workers = cpu_count() if n_jobs < 0 else n_jobs
     # chunks of about equal text, several per worker, so that no worker idles at the end
@@ -373,18 +511,80 @@ def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n
     bounds = [0, *sorted(set(bounds.tolist())), len(frame)]
     chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
     path = _model_file(model)
-    results = Parallel(n_jobs=workers)(
-        delayed(_analyze_chunk)(path, chunk, targets, gazetteer, role_rules) for chunk in chunks)
-    out = pd.concat(results, ignore_index=True)
-    return out if len(out) else _empty_rows()
+    # each worker watches, from its start, that this process is still its parent
+    executor = get_reusable_executor(max_workers=workers, timeout=IDLE_WORKER_SECONDS,
+                                     initializer=_watch_parent, initargs=(os.getpid(),),
+                                     env=_ONE_THREAD)
+    try:
+        futures = [executor.submit(_analyze_chunk, path, chunk, targets, gazetteer, role_rules)
+                   for chunk in chunks]
+        results = [f.result() for f in futures]
+    except BaseException:  # interrupted, or a worker died: leave no worker behind
+        stop_workers()
+        raise
+    found = [r for r in results if len(r)]
+    out = pd.concat(found, ignore_index=True) if found else _empty_rows()
+    return _like_input(out, frame)
+
+
+def stop_workers() -> None:
+    """Stop joblib's worker processes now (they otherwise idle for minutes after a run).
+
+    Called when a parallel run is interrupted or a worker dies, and by the command line on
+    exit. Workers also stop by themselves when their parent process dies, even by ``kill -9``
+    (:func:`_watch_parent`), or after :data:`IDLE_WORKER_SECONDS` without work.
+    """
+    from joblib.externals.loky import reusable_executor
+
+    executor = reusable_executor._executor
+    if executor is not None:
+        executor.shutdown(wait=False, kill_workers=True)
+
+
+#: Seconds a worker process idles, waiting for the next call, before it exits (joblib's value).
+IDLE_WORKER_SECONDS = 300
+#: One BLAS/OpenMP thread per worker: the workers already use the cores.
+_ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker, from its start: exit as soon as ``parent`` is no longer its parent process
+    (killed, even by ``kill -9``: the worker is then adopted by another process)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="stance-parent-watch", daemon=True).start()
 
 
 #: id(model) -> (weak reference to the model, file holding it) for the workers
 _MODEL_FILES: dict[int, tuple[Any, str]] = {}
 
+_MODEL_PREFIX = "stance-model-"
+
+
+def _remove_stale_model_files(folder: str) -> None:
+    """Remove model files left by processes that no longer run (killed by ``kill -9``)."""
+    for entry in Path(folder).glob(f"{_MODEL_PREFIX}*-*.joblib"):
+        pid = entry.name[len(_MODEL_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            entry.unlink(missing_ok=True)
+        except OSError:  # alive under another user, or not ours to judge
+            continue
+
 
 def _model_file(model: Any) -> str:
-    """A temporary file with ``model`` (written once per model object, removed at exit)."""
+    """A temporary file with ``model`` for the workers (written once per model object, removed
+    at exit; its name carries the process id, so that the next run removes it if this one is
+    killed before it can)."""
     import atexit
     import tempfile
     import weakref
@@ -394,9 +594,16 @@ def _model_file(model: Any) -> str:
     known = _MODEL_FILES.get(id(model))
     if known is not None and known[0]() is model and os.path.exists(known[1]):
         return known[1]
-    fd, path = tempfile.mkstemp(prefix="stance-model-", suffix=".joblib")
+    folder = tempfile.gettempdir()
+    _remove_stale_model_files(folder)
+    fd, path = tempfile.mkstemp(prefix=f"{_MODEL_PREFIX}{os.getpid()}-", suffix=".joblib",
+                                dir=folder)
     os.close(fd)
-    joblib.dump(model, path)
+    try:
+        joblib.dump(model, path)
+    except BaseException:
+        os.remove(path)
+        raise
     atexit.register(lambda: os.path.exists(path) and os.remove(path))
     try:
         ref = weakref.ref(model)
@@ -456,6 +663,9 @@ def analyze_files(
     progress: bool = False,
     gazetteer: Gazetteer | None = None,
     role_rules: RoleRules | None = None,
+    encoding: str = "utf-8",
+    strict: bool = False,
+    report: RunReport | None = None,
 ) -> pd.DataFrame | Path:
     """Analyse files chunk by chunk, writing rows as they are produced.
 
@@ -472,9 +682,17 @@ def analyze_files(
         are returned as one DataFrame.
     chunksize : int, default 2000
         Documents per chunk.
+    encoding : str, default "utf-8"
+        The encoding of text inputs (:func:`stance.io.iter_documents`).
+    report : RunReport, optional
+        Filled with the run's accounting (:mod:`stance.report`): documents read, analysed,
+        naming no target, skipped (why, and each one's file and line), rows written. The
+        returned frame also carries it as ``attrs["report"]``.
     Other parameters
         As in :func:`analyze`. Without ``id_col``, ``doc_id`` is the row position in the file
-        (``file:row`` when several files are given), or the file name for text files.
+        (``file:row`` when several files are given), or the file name for text files. Ids must
+        be unique across all the files of a run. Errors name the file and the line (CSV, TSV,
+        JSONL; counted from 1) or row (Parquet).
 
     Returns
     -------
@@ -489,32 +707,43 @@ def analyze_files(
     >>> analyze_files(folder)[["doc_id", "holder", "target"]].values.tolist()
     [['a.txt', 'JPN', 'RUS']]
     """
-    from .io import atomic_write, iter_documents
+    from .io import atomic_write, iter_documents, output_kind
     from .model import load_model
 
     if not isinstance(chunksize, int) or chunksize < 1:
         raise ValueError(f"chunksize must be a positive integer, got {chunksize!r}")
+    targets = _check_targets(targets, gazetteer)
+    n_jobs = _check_jobs(n_jobs)
+    if out is not None:
+        output_kind(out)  # refuse a format we do not write before reading anything
     files = _expand_paths(paths)
     model = model or load_model()
+    report = report if report is not None else RunReport()
+    seen_ids: dict[Any, str] = {}
     collected: list[pd.DataFrame] = []
     bar = None
     sink = _RowSink(Path(out), atomic_write) if out is not None else None
     try:
         for path in files:
-            for chunk in iter_documents(path, text_col=text_col, chunksize=chunksize):
+            for chunk in iter_documents(path, text_col=text_col, chunksize=chunksize,
+                                        encoding=encoding):
                 file_id_col = id_col or ("id" if "id" in chunk.columns and
                                          (path.is_dir() or path.suffix.lower() in (".txt", ".text",
                                                                                    ".md", "")) else None)
                 positions = [f"{path.name}:{i}" for i in chunk.index] if len(files) > 1 \
                     else list(chunk.index)
+                part = RunReport()
                 docs = _as_docs(chunk, text_col, file_id_col, date_col, speaker_col, source_col,
-                                positions=positions)
+                                positions=positions, report=part, seen_ids=seen_ids,
+                                strict=strict)
                 if n_jobs == 1 or len(docs) < 2:
                     rows = analyze_frame(docs, model, targets, gazetteer=gazetteer,
                                          role_rules=role_rules)
                 else:
                     rows = _analyze_parallel(docs, model, targets, n_jobs, False, gazetteer,
                                              role_rules)
+                _count_rows(part, docs, rows)
+                report.merge(part)
                 if sink is not None:
                     sink.write(rows)
                 else:
@@ -524,7 +753,8 @@ def analyze_files(
 
                     bar = tqdm(desc="analysing", unit="doc")
                 if bar is not None:
-                    bar.update(len(docs))
+                    bar.update(part.documents_read)
+        _warn_skipped(report)
         if sink is not None:
             return sink.close()
     except BaseException:
@@ -534,7 +764,10 @@ def analyze_files(
     finally:
         if bar is not None:
             bar.close()
-    out_rows = pd.concat(collected, ignore_index=True) if collected else _empty_rows()
+    found = [r for r in collected if len(r)]
+    out_rows = pd.concat(found, ignore_index=True) if found else (
+        collected[0] if collected else _empty_rows())
+    out_rows.attrs["report"] = report
     return out_rows
 
 
@@ -546,7 +779,7 @@ def _arrow_schema() -> Any:
     import pyarrow as pa
 
     types = {"sentence_id": pa.int64(), "start": pa.int64(), "end": pa.int64(),
-             "date": pa.timestamp("ns")}
+             "date": pa.timestamp("us")}
     return pa.schema([(c, pa.string() if c in _STRING_COLUMNS else types.get(c, pa.float64()))
                       for c in ROW_COLUMNS])
 

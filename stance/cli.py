@@ -46,6 +46,10 @@ def _input_options(p: argparse.ArgumentParser) -> None:
                                      "the gazetteer")
     p.add_argument("--role-rules", help="TSV of your own role rules (columns of "
                                         "stance/data/role_rules.tsv) added to the package's")
+    p.add_argument("--encoding", default="utf-8",
+                   help="text encoding of the input (default: utf-8; e.g. latin-1, cp1252)")
+    p.add_argument("--strict", action="store_true",
+                   help="stop with an error on a document with no text, instead of skipping it")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -121,7 +125,7 @@ def _read_rows_or_docs(args: argparse.Namespace) -> tuple[Any, bool]:
 
     text_col = args.text_col
     try:
-        frame = read_documents(args.input, text_col=text_col)
+        frame = read_documents(args.input, text_col=text_col, encoding=args.encoding)
     except ValueError as exc:
         if "no column" in str(exc) and Path(args.input).suffix.lower() in (".csv", ".tsv"):
             import pandas as pd
@@ -158,11 +162,28 @@ def _analyze(args: argparse.Namespace, frame: Any) -> Any:
     from .analysis import analyze
 
     progress = not args.quiet and len(frame) >= 20
-    return analyze(frame, model=_model(args.model), targets=_targets(args.targets),
-                   text_col=args.text_col if args.text_col in frame.columns else "text",
-                   id_col=args.id_col, date_col=args.date_col, speaker_col=args.speaker_col,
-                   source_col=args.source_col, n_jobs=args.jobs, progress=progress,
-                   **_knowledge(args))
+    with warnings.catch_warnings():  # the report says what was skipped, once
+        warnings.filterwarnings("ignore", message=r"\d+ document\(s\) with .* skipped")
+        rows = analyze(frame, model=_model(args.model), targets=_targets(args.targets),
+                       text_col=args.text_col if args.text_col in frame.columns else "text",
+                       id_col=args.id_col, date_col=args.date_col, speaker_col=args.speaker_col,
+                       source_col=args.source_col, n_jobs=args.jobs, progress=progress,
+                       strict=args.strict, **_knowledge(args))
+    return rows
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    """One line on standard error, prefixed with the command."""
+    print(f"stance {args.command}: {line}", file=sys.stderr)
+
+
+def _check_outputs(*paths: str | None) -> None:
+    """Refuse an output format we do not write before any work is done."""
+    from .io import output_kind
+
+    for path in paths:
+        if path:
+            output_kind(path)
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
@@ -171,8 +192,14 @@ def cmd_profile(args: argparse.Namespace) -> int:
     from .io import write_table
     from .profiles import profile
 
+    _check_outputs(args.out, args.rows_out)
+    if args.plot and Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise CLIError(f"--plot {args.plot}: cannot draw {Path(args.plot).suffix!r} files; use "
+                       ".png, .svg or .pdf")
     frame, is_rows = _read_rows_or_docs(args)
     rows = frame if is_rows else _analyze(args, frame)
+    if not is_rows:
+        _say(args, rows.attrs["report"].summary())
     if args.rows_out:
         write_table(rows, args.rows_out)
     prof = profile(rows, by=args.by, min_count=args.min_count, weight=args.weight)
@@ -198,12 +225,20 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .analysis import analyze_files
+    from .report import RunReport
 
-    out = analyze_files(args.input, out=args.out, model=_model(args.model),
-                        targets=_targets(args.targets), text_col=args.text_col, id_col=args.id_col,
-                        date_col=args.date_col, speaker_col=args.speaker_col,
-                        source_col=args.source_col, chunksize=args.chunksize, n_jobs=args.jobs,
-                        progress=not args.quiet, **_knowledge(args))
+    _check_outputs(args.out)
+    report = RunReport()
+    with warnings.catch_warnings():  # the report says what was skipped, once
+        warnings.filterwarnings("ignore", message=r"\d+ document\(s\) with .* skipped")
+        out = analyze_files(args.input, out=args.out, model=_model(args.model),
+                            targets=_targets(args.targets), text_col=args.text_col,
+                            id_col=args.id_col, date_col=args.date_col,
+                            speaker_col=args.speaker_col, source_col=args.source_col,
+                            chunksize=args.chunksize, n_jobs=args.jobs, progress=not args.quiet,
+                            encoding=args.encoding, strict=args.strict, report=report,
+                            **_knowledge(args))
+    _say(args, report.summary() + f" written to {out}")
     print(f"wrote {out}")
     return 0
 
@@ -299,8 +334,27 @@ COMMANDS = {"profile": cmd_profile, "analyze": cmd_analyze, "actors": cmd_actors
             "train": cmd_train, "evaluate": cmd_evaluate, "sample": cmd_sample}
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (sent by ``timeout``, schedulers and containers), handled like Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    SIGTERM is handled like SIGINT: outputs being written are removed (they are only renamed
+    into place when complete), worker processes are stopped, one line says so, and the exit
+    status is 143 (130 for Ctrl-C). A worker process that dies (killed, out of memory) ends the
+    run the same way, with status 2.
+    """
+    import signal
+
+    from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+    from .analysis import stop_workers
     from .io import InputError
 
     parser = build_parser()
@@ -308,17 +362,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if _main_thread() else None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")
             return COMMANDS[args.command](args)
     except (CLIError, InputError, ValueError, TypeError, FileNotFoundError, ImportError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"stance {args.command}: error: {message}", file=sys.stderr)
+        _say(args, f"error: {message}")
         return 2
-    except KeyboardInterrupt:
-        print(f"stance {args.command}: interrupted; no partial output was left", file=sys.stderr)
-        return 130
+    except TerminatedWorkerError:
+        _say(args, "error: a worker process died (killed, or out of memory); no partial "
+                   "output was left")
+        return 2
+    except KeyboardInterrupt as exc:
+        how = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        _say(args, f"{how}; no partial output was left")
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if getattr(args, "jobs", 1) != 1:
+            stop_workers()
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 if __name__ == "__main__":  # pragma: no cover

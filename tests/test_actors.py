@@ -357,3 +357,17 @@ def test_titled_name_is_in_every_form_of_the_name() -> None:
 ])
 def test_speaker_code_reads_a_code_as_the_government_it_stood_for(code, as_of, expected):
     assert speaker_code(code, as_of) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(
+    ["\ud800", "\udfff", "\ud83d\ude00", "\x00", "\x0b", "\x1f", "\x7f", "\u0085", "\u2028",
+     "\ufeff", "\u200b", "." * 200, "!?" * 100, " " * 200, "\n" * 50, "China", "Russia's",
+     "Taiwan", "Beijing", "Putin", "U.S.", "\u2019s", "-"]), st.text(max_size=5)),
+    max_size=20).map("".join))
+def test_find_actors_takes_any_string(text: str) -> None:
+    # lone surrogates, control characters and long runs of punctuation or whitespace (issue 24)
+    last = 0
+    for m in find_actors(text):
+        assert text[m.start:m.end] == m.text and m.start >= last
+        last = m.end

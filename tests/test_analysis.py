@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import shared_file
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stance
+from stance._checks import clean_text
 from stance.analysis import ROW_COLUMNS, analyze, analyze_files
 
 #: Short documents written for these tests (not taken from any corpus).
@@ -31,7 +34,8 @@ def _check_offsets(rows: pd.DataFrame, texts: dict) -> None:
                                             rows["sentence"]):
         doc = texts[doc_id]
         assert 0 <= start < end <= len(doc)
-        assert stance.normalize(doc[start:end]) == sentence
+        # the sentence is normalised, line breaks inside it read as spaces (stance.Sentence)
+        assert stance.normalize(doc[start:end]).replace("\n", " ") == sentence
 
 
 # --- input shapes --------------------------------------------------------------------------
@@ -174,7 +178,8 @@ def test_bad_targets_raise(default_model, targets):
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA])
 def test_missing_text_rows_are_skipped_with_a_warning_naming_them(default_model, missing):
     frame = pd.DataFrame({"text": [DOCS[0], missing, DOCS[2], missing]})
-    with pytest.warns(UserWarning, match=r"2 row\(s\) with no text.*rows 1, 3"):
+    with pytest.warns(UserWarning, match=r"2 document\(s\) with empty text skipped \(docs: row 2, "
+                                         r"docs: row 4\)"):
         rows = analyze(frame, model=default_model)
     # the remaining documents keep their positions as ids
     assert set(rows["doc_id"]) == {0, 2}
@@ -186,7 +191,8 @@ def test_missing_text_rows_are_skipped_with_a_warning_naming_them(default_model,
 
 def test_numbers_in_the_text_column_raise_type_error_naming_the_row(default_model):
     frame = pd.DataFrame({"text": [DOCS[0], DOCS[2], 42]}, index=["a", "b", "c"])
-    with pytest.raises(TypeError, match=r"row c holds int 42"):
+    with pytest.raises(TypeError, match=r"docs: row 3 \(index 'c'\), column 'text': must hold "
+                                        r"text, got int 42"):
         analyze(frame, model=default_model)
 
 
@@ -206,7 +212,25 @@ def test_bad_column_names_raise_value_error(default_model, arg):
 
 def test_unparseable_dates_raise_value_error_naming_rows(default_model):
     frame = pd.DataFrame({"text": DOCS[:2], "date": ["2020-01-01", "not a date"]})
-    with pytest.raises(ValueError, match="rows 1"):
+    with pytest.raises(ValueError, match="docs: row 2, column 'date': 'not a date' is not a date"):
+        analyze(frame, model=default_model, date_col="date")
+
+
+@pytest.mark.parametrize("value, year", [("1677-01-01", 1677), ("2263-05-01", 2263), (5, 5),
+                                         ("0001-01-01", 1), (9999, 9999)])
+def test_dates_outside_the_nanosecond_range_are_read(default_model, value, year):
+    # regression: years 1-9999 are accepted, but datetime64[ns] ends in 1677 and 2262
+    frame = pd.DataFrame({"text": ["Japan condemned Russia."], "date": [value]}, dtype=object)
+    rows = analyze(frame, model=default_model, date_col="date")
+    assert rows["date"].dtype == "datetime64[us]"
+    assert rows["date"].dt.year.tolist() == [year]
+
+
+@pytest.mark.parametrize("value", ["10000-01-01", 10000, 0, -5])
+def test_years_beyond_1_to_9999_are_refused_with_the_row(default_model, value):
+    frame = pd.DataFrame({"text": ["Japan condemned Russia."] * 2, "date": [2000, value]},
+                         dtype=object)
+    with pytest.raises(ValueError, match=r"docs: row 2, column 'date': .* from 1 to 9999"):
         analyze(frame, model=default_model, date_col="date")
 
 
@@ -233,7 +257,7 @@ def test_dates_in_mixed_formats_and_missing_dates(default_model):
 def test_numbers_that_are_not_years_raise_value_error_naming_rows(default_model, bad):
     frame = pd.DataFrame({"text": ["Japan condemned Russia."] * 2, "date": [2012, bad]},
                          dtype=object)
-    with pytest.raises(ValueError, match="not dates or years in rows 1"):
+    with pytest.raises(ValueError, match=r"docs: row 2, column 'date': .* is not a date or a year"):
         analyze(frame, model=default_model, date_col="date")
 
 
@@ -611,3 +635,155 @@ def test_rows_carry_the_event_that_links_holder_and_target(default_model):
     nobody = rows[rows["holder"] == ""]
     assert (nobody["event"] == "").all() and nobody["intensity"].isna().all()
     assert rows["intensity"].dtype == "float64"
+
+
+# --- the input boundary: every string, every document accounted for (issue 24) ---------------
+
+
+def test_a_lone_surrogate_is_replaced_and_offsets_kept(default_model):
+    # regression: with pyarrow installed, pandas stores strings in Arrow, which refuses them
+    text = "Japan condemned Russia \ud800. Then \udfff Beijing warned Taipei."
+    rows = analyze(text, model=default_model)
+    assert {("JPN", "RUS"), ("CHN", "TWN")} <= set(zip(rows["holder"], rows["target"]))
+    _check_offsets(rows, {0: text.replace("\ud800", "\ufffd").replace("\udfff", "\ufffd")})
+    assert "\ufffd" in rows["sentence"].iloc[0]
+    rows.to_csv(os.devnull)  # writable as UTF-8
+
+
+def test_surrogates_in_ids_sources_and_speakers_with_or_without_a_target(default_model):
+    frame = pd.DataFrame({"id": ["a\ud83d", "b\udc00"],
+                          "text": ["Japan condemned Russia.", "The weather was mild."],
+                          "source": ["wire\ud800", "x"], "speaker": ["JPN\udfff", ""]},
+                         dtype=object)
+    rows = analyze(frame, model=default_model, id_col="id", source_col="source",
+                   speaker_col="speaker")
+    assert rows["doc_id"].tolist() == ["a\ufffd"]
+    assert rows["source"].tolist() == ["wire\ufffd"]
+    assert rows.attrs["report"].documents_without_target == 1
+
+
+@pytest.mark.parametrize("targets, hint", [(("rus",), "did you mean 'RUS'"),
+                                           (("Russia",), "did you mean 'RUS'"),
+                                           (("XXX",), "'XXX'"), (("CHN", 7), "7")])
+def test_targets_that_are_not_codes_are_refused(default_model, targets, hint, tmp_path):
+    # regression: these returned no rows, silently
+    with pytest.raises(ValueError, match=rf"targets: not actor codes of the gazetteer: .*{hint}"):
+        analyze("Japan condemned Russia.", model=default_model, targets=targets)
+    path = tmp_path / "docs.csv"
+    path.write_text("text\nJapan condemned Russia.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="targets: not actor codes"):
+        analyze_files(path, model=default_model, targets=targets)
+
+
+def test_duplicate_ids_are_refused_naming_both_places(default_model):
+    # regression: two documents with one id were merged into one, silently
+    frame = pd.DataFrame({"id": ["a", "b", "a"], "text": ["Japan condemned Russia."] * 3})
+    with pytest.raises(ValueError, match=r"docs: row 3, column 'id': the id 'a' is already that "
+                                         r"of docs: row 1"):
+        analyze(frame, model=default_model, id_col="id")
+    frame = pd.DataFrame({"id": ["a", None], "text": ["Japan condemned Russia."] * 2})
+    with pytest.raises(ValueError, match=r"docs: row 2, column 'id': no id"):
+        analyze(frame, model=default_model, id_col="id")
+
+
+def test_duplicate_ids_across_chunks_and_files_name_file_and_line(default_model, tmp_path):
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    one.write_text("id,text\nx1,Japan condemned Russia.\nx2,Beijing warned Taipei.\n",
+                   encoding="utf-8")
+    two.write_text("id,text\nx3,Fine.\nx1,Japan condemned Russia again.\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{two}: line 3, column 'id': the id 'x1' is already "
+                                         rf"that of {one}: line 2"):
+        analyze_files([one, two], model=default_model, id_col="id", chunksize=1)
+
+
+def test_every_document_is_accounted_for(default_model, tmp_path):
+    # regression: empty texts and id-only rows were dropped, and documents naming no target
+    # were never counted for the user
+    path = tmp_path / "docs.csv"
+    path.write_text('id,text\n1,Japan condemned Russia.\n2,"Beijing warned\nTaipei."\n3,\n'
+                    '4,   \n5,The weather was mild.\n', encoding="utf-8")
+    report = stance.RunReport()
+    with pytest.warns(UserWarning, match=rf"2 document\(s\) with empty text skipped \({path}: "
+                                         rf"line 5, {path}: line 6\)"):
+        rows = analyze_files(path, model=default_model, id_col="id", report=report)
+    assert (report.documents_read, report.documents_analysed, report.documents_without_target,
+            report.n_skipped, report.rows) == (5, 3, 1, 2, len(rows))
+    assert report.multiline == [f"{path}: lines 3-4"]
+    assert rows.attrs["report"] is report
+    assert "5 documents read: 3 analysed (1 naming no target), 2 skipped" in report.summary()
+    with pytest.raises(ValueError, match=rf"{path}: line 5, column 'text': empty text \(and 1 "
+                                         r"more"):
+        analyze_files(path, model=default_model, id_col="id", strict=True)
+
+
+def test_a_non_text_value_in_jsonl_names_the_file_and_line(default_model, tmp_path):
+    # regression: "row 2" (counted from 0, no file) where other JSONL errors said "line 3"
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"text": "Fine."}\n\n{"text": "Also fine."}\n{"text": 42}\n',
+                    encoding="utf-8")
+    with pytest.raises(TypeError, match=rf"{path}: line 4, column 'text': must hold text, got "
+                                        r"int 42"):
+        analyze_files(path, model=default_model)
+
+
+def test_a_bad_date_in_a_file_names_file_line_and_value(default_model, tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text("text,date\nJapan condemned Russia.,2020-01-01\nFine.,someday\n",
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{path}: line 3, column 'date': 'someday' is not a "
+                                         r"date"):
+        analyze_files(path, model=default_model, date_col="date")
+
+
+def test_n_jobs_2_keeps_dtypes_with_string_ids_and_documents_without_a_target(small_model):
+    # regression: an empty chunk made doc_id object-typed under n_jobs=2
+    docs = pd.DataFrame({"id": [f"doc{i}" for i in range(40)],
+                         "text": ["The weather was mild."] * 39 + ["Japan condemned Russia."]})
+    one = analyze(docs, model=small_model, id_col="id", n_jobs=1)
+    two = analyze(docs, model=small_model, id_col="id", n_jobs=2)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    assert one["doc_id"].dtype == docs["id"].dtype
+    none = docs.iloc[:39]
+    pd.testing.assert_frame_equal(analyze(none, model=small_model, id_col="id", n_jobs=1),
+                                  analyze(none, model=small_model, id_col="id", n_jobs=2))
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, "2", True])
+def test_n_jobs_must_be_a_positive_integer_or_minus_one(small_model, n_jobs):
+    with pytest.raises(ValueError, match="n_jobs must be"):
+        analyze("Japan condemned Russia.", model=small_model, n_jobs=n_jobs)
+
+
+def test_model_files_of_killed_runs_are_removed(small_model, tmp_path, monkeypatch):
+    # regression: kill -9 left /tmp/stance-model-*.joblib behind, 10 MB each
+    import subprocess
+    import sys
+    import tempfile
+
+    from stance import analysis
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = tmp_path / f"stance-model-{dead}-abc.joblib"
+    stale.write_bytes(b"x")
+    mine = tmp_path / f"stance-model-{os.getpid()}-abc.joblib"
+    mine.write_bytes(b"x")
+    monkeypatch.setattr(analysis, "_MODEL_FILES", {})
+    path = analysis._model_file(small_model)
+    assert path.startswith(str(tmp_path / f"stance-model-{os.getpid()}-"))
+    assert not stale.exists() and mine.exists()
+
+
+_ODD = st.sampled_from(["\ud800", "\udfff", "\ud83d\ude00", "\x00", "\x0b", "\x1f", "\x7f",
+                        "\u2028", "\u0085", "\ufeff", "." * 50, "!?" * 30, " " * 40, "\n" * 20,
+                        "China", "Russia", "Taiwan", "Japan condemned", "Beijing", " "])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(_ODD, st.text(max_size=6)), max_size=12).map("".join))
+def test_analyze_takes_any_string(default_model, text):
+    rows = analyze(text, model=default_model)
+    _check_offsets(rows, {0: clean_text(text)})
+    assert np.allclose(rows[["p_oppose", "p_neutral", "p_support"]].sum(axis=1), 1.0)
+    rows.to_csv(os.devnull)

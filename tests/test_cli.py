@@ -386,3 +386,184 @@ def test_bad_aliases_or_rules_exit_2_with_one_line(capsys, tmp_path, option, con
     assert code == 2
     assert re.search(message, err) and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "rows.csv").exists()
+
+
+# --- bad input: one line, exit 2, the file and line; accounting on stderr (issues 23, 24) ------
+
+
+def test_analyze_prints_what_it_read_skipped_and_wrote(capsys, tmp_path, default_model):
+    path = tmp_path / "docs.csv"
+    path.write_text('id,text\n1,Japan condemned Russia.\n2,\n3,"The weather\nwas mild."\n',
+                    encoding="utf-8")
+    out_path = tmp_path / "rows.csv"
+    code, _, err = run(capsys, "analyze", path, "--id-col", "id", "--out", out_path, "--quiet")
+    assert code == 0
+    line = [x for x in err.splitlines() if "documents read" in x]
+    assert len(line) == 1 and not err.count("Warning"), err
+    assert line[0].startswith("stance analyze: 3 documents read: 2 analysed (1 naming no target), "
+                              f"1 skipped (empty text: {path}: line 3)")
+    assert f"1 record(s) span several lines, check for an unclosed quote ({path}: lines 4-5)" \
+        in line[0]
+    assert line[0].endswith(f"{len(pd.read_csv(out_path))} rows written to {out_path}")
+    code, _, err = run(capsys, "analyze", path, "--id-col", "id", "--out", out_path, "--quiet",
+                       "--strict")
+    assert_error(code, err, f"{path}: line 3, column 'text': empty text")
+
+
+def test_profile_prints_the_accounting_too(capsys, tmp_path, docs_csv, default_model):
+    code, _, err = run(capsys, "profile", docs_csv, "--id-col", "id", "--quiet")
+    assert code == 0
+    assert "stance profile: 6 documents read: 6 analysed (1 naming no target), 0 skipped" in err
+
+
+def test_duplicate_ids_exit_2_naming_both_lines(capsys, tmp_path, default_model):
+    path = tmp_path / "docs.csv"
+    path.write_text("id,text\na,Japan condemned Russia.\nb,Fine.\na,Other text.\n",
+                    encoding="utf-8")
+    for command in ("analyze", "profile"):
+        code, _, err = run(capsys, command, path, "--id-col", "id", "--out",
+                           tmp_path / "out.csv", "--quiet")
+        assert_error(code, err, f"{path}: line 4, column 'id': the id 'a' is already that of "
+                                f"{path}: line 2")
+    assert leftovers(tmp_path) == [] and not (tmp_path / "out.csv").exists()
+
+
+def test_bad_date_exit_2_naming_file_line_and_value(capsys, tmp_path, default_model):
+    path = tmp_path / "docs.csv"
+    path.write_text("text,date\nJapan condemned Russia.,2020-01-01\nFine.,1677-02-30\n",
+                    encoding="utf-8")
+    for command in ("analyze", "profile"):
+        code, _, err = run(capsys, command, path, "--date-col", "date", "--out",
+                           tmp_path / "out.csv", "--quiet")
+        assert_error(code, err, f"{path}: line 3, column 'date': '1677-02-30' is not a date")
+
+
+@pytest.mark.parametrize("out", ["rows.xlsx", "rows.json", "rows.out"])
+def test_an_output_format_we_do_not_write_is_refused_before_any_work(capsys, tmp_path, docs_csv,
+                                                                     out, monkeypatch):
+    import stance.analysis
+
+    monkeypatch.setattr(stance.analysis, "analyze_frame", None)  # would fail if reached
+    for command, option in (("analyze", "--out"), ("profile", "--out"),
+                            ("profile", "--rows-out")):
+        code, _, err = run(capsys, command, docs_csv, option, tmp_path / out, "--quiet")
+        assert_error(code, err, f"{tmp_path / out}: cannot write '.{out.split('.')[1]}' files")
+    code, _, err = run(capsys, "profile", docs_csv, "--plot", tmp_path / "p.xlsx", "--quiet")
+    assert_error(code, err, "cannot draw '.xlsx' files")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs.csv"]
+
+
+def test_encoding_option(capsys, tmp_path, default_model):
+    path = tmp_path / "docs.csv"
+    path.write_bytes("id,text\n1,Caf\xe9 owners in Japan condemned Russia.\n".encode("latin-1"))
+    out_path = tmp_path / "rows.csv"
+    code, _, err = run(capsys, "analyze", path, "--out", out_path, "--quiet")
+    assert_error(code, err, f"{path}: line 2, column 6: not UTF-8 text", "--encoding")
+    code, _, err = run(capsys, "analyze", path, "--out", out_path, "--quiet", "--encoding",
+                       "latin-1")
+    assert code == 0, err
+    assert pd.read_csv(out_path)["sentence"].str.contains("Caf\xe9").all()
+
+
+def test_a_json_surrogate_escape_is_read(capsys, tmp_path, default_model):
+    # regression: exit 2 with a message naming no file or line
+    path = tmp_path / "docs.jsonl"
+    path.write_text('{"id": "x\\ud83d", "text": "Japan condemned Russia \\ud800."}\n'
+                    '{"id": "y", "text": "No target \\udfff here."}\n', encoding="utf-8")
+    for suffix in (".csv", ".jsonl", ".parquet"):
+        out_path = tmp_path / f"rows{suffix}"
+        code, _, err = run(capsys, "analyze", path, "--id-col", "id", "--out", out_path,
+                           "--quiet")
+        assert code == 0, err
+    code, _, err = run(capsys, "profile", path, "--id-col", "id", "--quiet")
+    assert code == 0, err
+
+
+def _descendants(pid: int) -> set[int]:
+    """Live processes below ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, pp in parents.items() if pp in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            alive.add(pid)
+    return alive
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["SIGTERM the run", "SIGKILL a worker", "SIGKILL the run"])
+def test_a_killed_parallel_run_leaves_no_output_and_no_process(tmp_path, small_model, how):
+    import os
+    import signal
+    import time
+
+    model = small_model.save(tmp_path / "m.joblib")
+    countries = ["Japan", "Germany", "Brazil", "India", "Kenya", "Chile", "Peru"]
+    docs = pd.DataFrame({"id": range(6000), "text": [
+        f"{countries[i % 7]} condemned Russia over incident number {i}. Beijing warned Taipei "
+        f"on day {i}. Talks resumed in the capital." for i in range(6000)]})
+    src = tmp_path / "docs.csv"
+    docs.to_csv(src, index=False)
+    out_path = tmp_path / "rows.csv"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "stance", "analyze", str(src), "--id-col", "id",
+                             "--model", str(model), "--jobs", "2", "--chunksize", "500",
+                             "--out", str(out_path), "--quiet"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.time() + 120
+        workers: set[int] = set()
+        while time.time() < deadline and proc.poll() is None:
+            # running once the workers are up and the first rows are in the temporary file
+            workers = {p for p in _descendants(proc.pid)
+                       if "LokyProcess" in Path(f"/proc/{p}/cmdline").read_bytes().decode(
+                           errors="replace")} if _descendants(proc.pid) else set()
+            if len(workers) >= 2 and any(tmp_path.glob(".rows.csv.*.part")):
+                break
+            time.sleep(0.2)
+        assert proc.poll() is None and len(workers) >= 2, "the run ended before it was killed"
+        children = _descendants(proc.pid)
+        if how == "SIGTERM the run":
+            proc.send_signal(signal.SIGTERM)
+        elif how == "SIGKILL a worker":
+            os.kill(sorted(workers)[0], signal.SIGKILL)
+        else:
+            proc.kill()
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    deadline = time.time() + 10
+    while _alive(children) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not _alive(children)  # regression: workers idled on for 300 s after a kill -9
+    if how == "SIGKILL the run":  # nothing can run in the killed process: the next run cleans up
+        assert proc.returncode == -signal.SIGKILL
+        return
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    if how == "SIGTERM the run":
+        assert proc.returncode == 143
+        assert lines[0] == "stance analyze: terminated; no partial output was left"
+    else:
+        assert proc.returncode == 2
+        assert lines[0].startswith("stance analyze: error: a worker process died")
+    assert not out_path.exists() and leftovers(tmp_path) == []

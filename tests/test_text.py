@@ -178,3 +178,21 @@ def test_a_megabyte_of_one_end_mark_is_split_in_linear_time(mark):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          check=True)
     assert out.stdout.strip() == "1"  # the run alone is no sentence; "Next one." is
+
+
+#: Pieces that broke or could break a splitter: lone surrogates, control and format characters,
+#: long runs of end marks and whitespace (issue 24).
+ODD_PIECES = st.sampled_from(["\ud800", "\udfff", "\ud83d\ude00", "\x00", "\x0b", "\x0c", "\x1f",
+                              "\x7f", "\u0085", "\u2028", "\u2029", "\ufeff", "\u200b", "." * 300,
+                              "!" * 200, "?!" * 100, "\u2026" * 50, " " * 300, "\n" * 100,
+                              "\t\r\n" * 50, "Mr.", "U.S.", "China", "Russia.", " A", "\u00a0"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(ODD_PIECES, st.text(max_size=5)), max_size=20).map("".join))
+def test_split_sentences_takes_any_string(raw: str) -> None:
+    last = 0
+    for s in split_sentences(raw):
+        assert 0 <= s.start < s.end <= len(raw) and s.start >= last
+        assert normalize(raw[s.start:s.end]).replace("\n", " ") == s.text
+        last = s.end
