@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
+from stance._checks import clean_text
+from stance.analysis import ROW_COLUMNS
 from stance.profiles import (
+    MISSING,
     NO_DATE,
     NO_HOLDER_NAME,
     aggregate,
@@ -278,6 +285,231 @@ def test_empty_rows_give_an_empty_profile(rows):
     prof = profile(rows.iloc[:0])
     assert prof.empty
     assert {"holder", "target", "n", "score", "score_low", "score_high"} <= set(prof.columns)
+
+
+# --- bad input: one check where rows enter ----------------------------------------------------
+
+
+def _frame(**columns) -> pd.DataFrame:
+    """Rows from columns of Python values, text kept as object (pandas 3's Arrow-backed text
+    refuses lone surrogates, which the tests need)."""
+    n = len(next(iter(columns.values())))
+    base = {"doc_id": list(range(n)), "holder": ["JPN"] * n, "target": ["RUS"] * n,
+            "stance": ["oppose"] * n, "score": [-0.5] * n, "sentiment": [0.0] * n}
+    base.update(columns)
+    return pd.DataFrame({c: pd.Series(v, dtype=object if any(isinstance(x, str) for x in v)
+                                      else None) for c, v in base.items()})
+
+
+@pytest.mark.parametrize("by", [None, "year", "source", ["year", "source"]])
+def test_no_rows_give_an_empty_profile_with_the_usual_columns(rows, by):
+    columns = list(profile(rows, by=by).columns)
+    for empty in (iter([]), [], iter([rows.iloc[:0], rows.iloc[:0]]), rows.iloc[:0]):
+        prof = profile(empty, by=by)
+        assert prof.empty
+        assert list(prof.columns) == columns
+
+
+def test_labels_are_stripped_and_lower_cased():
+    prof = profile(_frame(stance=["Oppose", " SUPPORT\t", "neutral ", "oppose"],
+                          score=[-0.5, 0.5, 0.0, -0.3]))
+    assert prof[["n_oppose", "n_neutral", "n_support"]].values.tolist() == [[2, 1, 1]]
+    shares = prof[["share_oppose", "share_neutral", "share_support"]].iloc[0]
+    assert shares.tolist() == [0.5, 0.25, 0.25] and shares.sum() == 1.0
+
+
+def test_labels_it_cannot_count_raise_naming_values_and_rows():
+    labels = ["oppose", "support", "opose", "neutral", None, "x", "x", "x", "opose", "neutral"]
+    with pytest.raises(ValueError) as info:
+        profile(_frame(stance=labels))
+    message = str(info.value)
+    assert message.startswith("rows: column 'stance' has values that are not oppose, neutral or "
+                              "support: ")
+    assert "'opose' (rows 3, 9)" in message
+    assert "a missing value (row 5)" in message and "'x' (rows 6, 7, 8)" in message
+
+
+def test_rows_are_numbered_over_all_chunks(rows):
+    first, second = rows.iloc[:10], rows.iloc[10:20].copy()
+    second.iloc[3, second.columns.get_loc("stance")] = "Against"
+    with pytest.raises(ValueError, match=r"'Against' \(row 14\)"):
+        profile(iter([first, second]))
+    with pytest.raises(ValueError, match=r"'Against' \(row 4\)"):
+        profile(second)
+
+
+def test_a_missing_score_is_recomputed_from_the_probabilities():
+    # the issue: [-0.5, NaN] gave a mean of -0.25 (NaN summed as 0, counted in n)
+    frame = _frame(score=[-0.5, np.nan], p_support=[0.2, 0.2], p_oppose=[0.7, 0.5],
+                   p_neutral=[0.1, np.nan])
+    prof = profile(frame)
+    assert prof["n"].tolist() == [2]
+    assert prof["score"].iloc[0] == pytest.approx(-0.4)
+    assert profile(frame, weight="document")["score"].iloc[0] == pytest.approx(-0.4)
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({}, "rows: column 'score' is missing in rows 2, 3, and without p_support and p_oppose "
+         "columns it cannot be recomputed"),
+    ({"p_support": [0.2, 0.2, 0.1], "p_oppose": [0.7, np.nan, 0.2]},
+     "rows: column 'score' is missing in row 2, and p_support - p_oppose cannot replace it there"),
+])
+def test_a_missing_score_that_cannot_be_recomputed_raises(extra, message):
+    with pytest.raises(ValueError) as info:
+        profile(_frame(score=[-0.5, np.nan, None], **extra))
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(("columns", "message"), [
+    ({"score": [-0.5, "abc"]}, "rows: column 'score' has values that are not numbers: 'abc' (row 2)"),
+    ({"score": [np.inf, 0.1]}, "rows: column 'score' has values that are not numbers: inf (row 1)"),
+    ({"score": [-0.5, 1.5]}, "rows: column 'score' has values outside [-1, 1]: 1.5 (row 2)"),
+    ({"sentiment": ["n/a", 0.1]},
+     "rows: column 'sentiment' has values that are not numbers: 'n/a' (row 1)"),
+    ({"sentiment": [0.0, -3.0]}, "rows: column 'sentiment' has values outside [-1, 1]: -3.0 (row 2)"),
+    ({"score": [np.nan, -0.2], "p_support": ["high", 0.1], "p_oppose": [0.3, 0.3]},
+     "rows: column 'p_support' has values that are not numbers: 'high' (row 1)"),
+])
+def test_numbers_that_are_not_numbers_raise(columns, message):
+    with pytest.raises(ValueError) as info:
+        profile(_frame(**columns))
+    assert message in str(info.value)
+
+
+def test_numbers_written_as_text_are_read():
+    prof = profile(_frame(score=["-0.5", " -0.3 "], sentiment=["0.2", ""]))
+    assert prof["score"].iloc[0] == pytest.approx(-0.4)
+    assert prof["sentiment"].iloc[0] == pytest.approx(0.2)
+
+
+def test_a_missing_sentiment_is_left_out_of_the_sentiment_mean():
+    prof = profile(_frame(holder=["JPN", "JPN", "DEU"], sentiment=[0.4, np.nan, np.nan]))
+    jpn, deu = (prof[prof["holder"] == h].iloc[0] for h in ("JPN", "DEU"))
+    assert jpn["n"] == 2 and jpn["sentiment"] == pytest.approx(0.4)  # not 0.2
+    assert jpn["score"] == pytest.approx(-0.5)
+    assert deu["n"] == 1 and np.isnan(deu["sentiment"])
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, "", "  "])
+def test_a_row_without_target_raises_naming_the_rows(missing):
+    with pytest.raises(ValueError) as info:
+        profile(_frame(target=["RUS", missing, "CHN", missing]))
+    assert "rows: column 'target' is empty or missing in rows 2, 4" in str(info.value)
+
+
+def test_a_missing_holder_is_the_tone_of_coverage():
+    prof = profile(_frame(holder=["", None, np.nan, "JPN"], score=[-0.2, -0.4, -0.6, 0.1]))
+    tone = prof[prof["holder"] == ""]
+    assert len(prof) == 2 and tone["n"].tolist() == [3]
+    assert tone["holder_name"].tolist() == [NO_HOLDER_NAME]
+    assert tone["score"].iloc[0] == pytest.approx(-0.4)
+
+
+def test_lone_surrogates_are_replaced_before_grouping():
+    frame = _frame(doc_id=["d\ud800", "d\ud800", 3], holder=["J\udfff", "JPN", "JPN"],
+                   source=["a\ud800", "a\ufffd", "b\x00"],
+                   speaker=["\ud83d", "s", "s"])
+    prof = profile(frame, by="source")
+    assert prof["source"].tolist() == ["a\ufffd", "a\ufffd", "b\x00"]
+    assert prof["holder"].tolist() == ["JPN", "J\ufffd", "JPN"]
+    assert prof["n"].sum() == 3 and prof["n_docs"].tolist() == [1, 1, 1]
+    by_speaker = profile(frame, by="speaker")
+    assert set(by_speaker["speaker"]) == {"\ufffd", "s"}
+    chunked = profile(iter([frame.iloc[:2], frame.iloc[2:]]), by="source")
+    pd.testing.assert_frame_equal(chunked, prof)
+
+
+@pytest.mark.parametrize("bad", ["rows.csv", 3, [{"doc_id": 1}]])
+def test_rows_of_the_wrong_type_raise_type_error(bad):
+    with pytest.raises(TypeError, match="DataFrame"):
+        profile(bad)
+
+
+# --- hypothesis: arbitrary text never breaks a profile, and every row is counted -------------
+
+#: Any text, lone surrogates and control characters included, and a few that broke things before.
+_ANY_TEXT = st.one_of(st.text(alphabet=st.characters(codec=None), max_size=6),
+                      st.sampled_from(["a\ud800", "\udfff", "\x00", "x\x1b[31m", "", " "]))
+_LABEL_FORMS = [str, str.upper, str.title, lambda s: f" {s}\t"]
+
+
+@st.composite
+def _synthetic_rows(draw: st.DrawFn) -> pd.DataFrame:
+    """Rows with the columns of analyze() and arbitrary text in doc_id, source, holder_name."""
+    n = draw(st.integers(1, 20))
+    columns: dict[str, list] = {c: [] for c in ROW_COLUMNS}
+    for i in range(n):
+        p = np.array(draw(st.lists(st.floats(0.01, 1), min_size=3, max_size=3)))
+        p = p / p.sum()
+        values = {
+            "doc_id": draw(st.one_of(_ANY_TEXT, st.integers(0, 3))), "sentence_id": i,
+            "start": 0, "end": 1, "sentence": draw(_ANY_TEXT),
+            "holder": draw(st.one_of(st.sampled_from([*HOLDERS, None, np.nan]), _ANY_TEXT)),
+            "holder_name": draw(_ANY_TEXT), "holder_p": 1.0,
+            "target": draw(st.one_of(st.sampled_from(TARGETS),
+                                     _ANY_TEXT.filter(lambda t: t.strip()))),
+            "stance": draw(st.sampled_from(_LABEL_FORMS))(draw(st.sampled_from(list(LABELS)))),
+            "p_oppose": p[0], "p_neutral": p[1], "p_support": p[2],
+            "score": draw(st.sampled_from([p[2] - p[0], np.nan])),
+            "sentiment": draw(st.one_of(st.floats(-1, 1), st.just(np.nan))),
+            "event": "", "event_modifier": "", "quad_class": "", "intensity": np.nan,
+            "date": draw(st.sampled_from([pd.Timestamp("2020-05-01"), pd.NaT])),
+            "source": draw(st.one_of(_ANY_TEXT, st.none())), "speaker": draw(_ANY_TEXT),
+        }
+        for c, v in values.items():
+            columns[c].append(v)
+    return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
+
+
+def _key(value, missing: str) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return missing
+    return clean_text(str(value))
+
+
+@settings(max_examples=100, deadline=None)
+@given(_synthetic_rows())
+def test_profile_of_arbitrary_rows_counts_every_row(frame):
+    prof = profile(frame, by="source")
+    assert prof["n"].sum() == len(frame)
+    assert (prof["n"] == prof["n_oppose"] + prof["n_neutral"] + prof["n_support"]).all()
+    shares = prof[["share_oppose", "share_neutral", "share_support"]].sum(axis=1)
+    np.testing.assert_allclose(shares, 1.0)
+    assert prof["score"].between(-1, 1).all()
+    # n per group equals a direct count of the cleaned keys
+    holders = ["" if isinstance(h, str) and not h.strip() else _key(h, "")
+               for h in frame["holder"]]
+    expected = Counter(zip((_key(s, MISSING) for s in frame["source"]), holders,
+                           (clean_text(t) for t in frame["target"])))
+    assert dict(zip(zip(prof["source"], prof["holder"], prof["target"]), prof["n"])) == expected
+    # chunks that do not split a document give the same profile
+    docs = frame["doc_id"].map(lambda d: clean_text(str(d)))
+    first = docs.isin(sorted(set(docs))[::2])
+    chunked = profile(iter([frame[first], frame[~first]]), by="source")
+    pd.testing.assert_frame_equal(chunked.sort_values(["source", "holder", "target"])
+                                  .reset_index(drop=True),
+                                  prof.sort_values(["source", "holder", "target"])
+                                  .reset_index(drop=True))
+
+
+_NEWS = st.sampled_from(["Japan condemned Russia.", "China praised Taiwan.",
+                         "Germany criticised China over Taiwan.", "Russia said nothing."])
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.tuples(_NEWS, _ANY_TEXT, _ANY_TEXT, _ANY_TEXT), min_size=1, max_size=3))
+def test_profile_of_analyzed_arbitrary_texts(small_model, docs):
+    import stance
+
+    # analyze() refuses blank and repeated ids: a position before the arbitrary text avoids both
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(
+        ("text", "id", "source"),
+        zip(*((f"{a} {noise}", f"{i}:{d}", s) for i, (a, noise, d, s) in enumerate(docs))))})
+    rows = stance.analyze(frame, model=small_model, id_col="id", source_col="source")
+    prof = profile(rows, by="source")
+    assert prof["n"].sum() == len(rows)
+    np.testing.assert_allclose(
+        prof[["share_oppose", "share_neutral", "share_support"]].sum(axis=1), 1.0)
 
 
 # --- profile_table and compare ----------------------------------------------------------------
