@@ -8,10 +8,11 @@ negation scope and structural cues are added as features. Probabilities are cali
 (:class:`sklearn.calibration.CalibratedClassifierCV`).
 
 Persistence uses joblib with a metadata file beside the model. **A joblib file is a pickle: loading
-one runs code.** :func:`load_model` therefore reads the metadata first and refuses a model whose
-SHA-256 does not match it, or that was saved by another scikit-learn version. The check protects
-against corrupted, truncated, swapped or edited model files; it cannot protect against someone who
-rewrites both files, so load only models you trained or got from someone you trust.
+one runs code.** :func:`load_model` therefore reads the metadata first, checks every field of it,
+and refuses a model whose SHA-256 does not match it, or that was saved by another scikit-learn
+version. The check protects against corrupted, truncated, swapped or edited model files; it cannot
+protect against someone who rewrites both files, so load only models you trained or got from
+someone you trust.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import io
 import json
 import os
 import platform
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -43,7 +45,9 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from ._lock import file_lock
 from ._version import __version__
+from .actors import Gazetteer
 from .cues import CueFeatures
 from .events import EventFeatures, match_events
 from .rows import as_rows
@@ -223,8 +227,16 @@ def validate_training_data(data: Any, *, name: str = "data", line_offset: int | 
     Raises
     ------
     ValueError
-        Missing columns, empty or missing text, missing target, unknown stance labels, or a holder
-        equal to the target; the message names the problem and the offending rows.
+        Missing columns, empty or missing text, missing target, a target or holder that is not an
+        actor code of the gazetteer (:attr:`stance.Gazetteer.codes`; the holder may be empty for
+        "no holder"), unknown stance labels, or a holder equal to the target; the message names the
+        problem, the offending values and rows, and the code when a value is a name the gazetteer
+        knows (``"Estonia"``: ``EST``) or a code in the wrong case.
+
+    Notes
+    -----
+    Stance labels are normalised (surrounding spaces removed, lower-cased: ``" Support"`` is
+    ``"support"``); codes only lose surrounding spaces, as the features look them up exactly.
 
     Examples
     --------
@@ -263,14 +275,25 @@ def validate_training_data(data: Any, *, name: str = "data", line_offset: int | 
     target = frame["target"].map(lambda v: v.strip() if isinstance(v, str) else "")
     if (target == "").any():
         raise ValueError(f"{name}: missing target in {label} {bad_rows(target == '')}")
+    holder = frame["holder"] if "holder" in frame.columns else pd.Series("", index=frame.index)
+    holder = holder.map(lambda v: v.strip() if isinstance(v, str) else "")
+    for column, values in (("target", target), ("holder", holder)):
+        unknown_codes = ~values.isin(_actor_codes()) & (values != "")
+        if unknown_codes.any():
+            found = list(dict.fromkeys(values[unknown_codes]))
+            listed = "; ".join(f"{v!r} in {label} {bad_rows(values == v)}{_code_hint(v)}"
+                               for v in found[:5])
+            more = f"; and {len(found) - 5} more value(s)" if len(found) > 5 else ""
+            empty = ", or empty for no holder" if column == "holder" else ""
+            raise ValueError(f"{name}: unknown {column} code(s): {listed}{more}. A {column} must "
+                             "be an actor code (stance.Gazetteer.default().codes; `stance actors "
+                             f"NAME` shows a name's code){empty}")
     stance = frame["stance"].map(lambda v: v.strip().lower() if isinstance(v, str) else "")
     unknown = ~stance.isin(LABELS)
     if unknown.any():
         values = sorted({str(v) for v in frame["stance"][unknown]})[:5]
         raise ValueError(f"{name}: unknown stance label(s) {values} in {label} {bad_rows(unknown)}; "
                          f"expected one of {list(LABELS)}")
-    holder = frame["holder"] if "holder" in frame.columns else pd.Series("", index=frame.index)
-    holder = holder.map(lambda v: v.strip() if isinstance(v, str) else "")
     same = (holder == target) & (holder != "")
     if same.any():
         raise ValueError(f"{name}: holder equals target in {label} {bad_rows(same)}; a country "
@@ -279,9 +302,67 @@ def validate_training_data(data: Any, *, name: str = "data", line_offset: int | 
                          "stance": stance.values})
 
 
+@lru_cache(maxsize=1)
+def _actor_codes() -> frozenset[str]:
+    return frozenset(Gazetteer.default().codes)
+
+
+def _code_hint(value: str) -> str:
+    """" (did you mean 'EST'?)" when ``value`` is a code in the wrong case or a name of one actor."""
+    if value.upper() in _actor_codes():
+        return f" (did you mean {value.upper()!r}?)"
+    gazetteer = Gazetteer.default()
+    codes = list(dict.fromkeys(m.code for m in gazetteer.find(value)))
+    if len(codes) != 1:
+        return ""
+    name = gazetteer.name(codes[0])
+    return f" (did you mean {codes[0]!r}" + ("" if name.casefold() == value.casefold()
+                                             else f", {name}") + "?)"
+
+
 def _sha256_rows(rows: pd.DataFrame) -> str:
     payload = rows[["text", "holder", "target", "stance"]].to_csv(index=False, lineterminator="\n")
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+#: Hex characters kept of each training row's SHA-256 in the metadata (64 bits: the odds that some
+#: row of a 3k-row evaluation set falsely matches one of 16k training rows are about 3e-12).
+_ROW_HASH_CHARS = 16
+#: Above this many distinct training rows, the metadata keeps the row hashes of an even share of
+#: the hash space only (about this many of them; 26 bytes each in the JSON file, ~430 KB).
+_MAX_ROW_HASHES = 16_384
+
+
+def _row_hashes(rows: pd.DataFrame) -> list[str]:
+    """Short hashes of each row's (text with runs of white space made one space, holder, target).
+
+    The stance is left out: a sentence scored for a pair the model was trained on overstates its
+    accuracy whatever the label says.
+    """
+    return [hashlib.sha256(f"{' '.join(t.split())}\x1f{h}\x1f{g}".encode()).hexdigest()[
+                :_ROW_HASH_CHARS]
+            for t, h, g in zip(rows["text"], rows["holder"], rows["target"])]
+
+
+def _hash_cutoff(fraction: float) -> int:
+    """Row hashes below this number (as integers) are the ones kept for a sampled ``fraction``."""
+    return int(float(fraction) * 16**_ROW_HASH_CHARS)
+
+
+def _training_rows(rows: pd.DataFrame) -> dict[str, Any]:
+    """The metadata's fingerprint of the training rows: ``{"fraction": f, "hashes": [...]}``.
+
+    ``hashes`` are the sorted distinct :func:`_row_hashes` of the rows; when there are more than
+    :data:`_MAX_ROW_HASHES`, only those below :func:`_hash_cutoff` of ``fraction`` (an even share
+    of the hash space) are kept, and :func:`evaluate` checks the evaluation rows in the same share.
+    """
+    hashes = sorted(set(_row_hashes(rows)))
+    fraction = 1.0
+    if len(hashes) > _MAX_ROW_HASHES:
+        fraction = _MAX_ROW_HASHES / len(hashes)
+        cutoff = _hash_cutoff(fraction)
+        hashes = [h for h in hashes if int(h, 16) < cutoff]
+    return {"fraction": fraction, "hashes": hashes}
 
 
 def _file_sha256(path: Path) -> str:
@@ -307,7 +388,8 @@ class StanceModel:
     pipeline : sklearn.pipeline.Pipeline
         A fitted pipeline from :func:`build_pipeline`.
     metadata : dict
-        Library and scikit-learn versions, labels, training-data hash, metrics, date, parameters.
+        Library and scikit-learn versions, labels, training-data hash, short hashes of the
+        training rows (``training_rows``, see :func:`train`), metrics, date, parameters.
     holders : sklearn.pipeline.Pipeline, optional
         A fitted holder-attribution pipeline (:func:`stance.attribution.build_holder_pipeline`),
         used by :func:`stance.analyze` to decide who holds a stance.
@@ -451,6 +533,12 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
     when your own rows are not, train with ``include_default=True`` so that the bundled corpus
     teaches it.
 
+    The metadata keeps a short hash (16 hex digits) of each distinct training row's text, holder
+    and target, sorted (``metadata["training_rows"]["hashes"]``), for :func:`evaluate` to warn
+    about evaluation rows the model was trained on. Above 16,384 distinct rows only the hashes in
+    an even share of the hash space are kept (``fraction``, about 16,384 of them), so that the
+    metadata file stays under about 450 KB (415 KB for all 15,981 rows of the bundled corpus).
+
     Returns
     -------
     StanceModel
@@ -458,8 +546,8 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
     Raises
     ------
     ValueError
-        If the data are invalid (see :func:`validate_training_data`) or have fewer than two
-        labels.
+        If the data are invalid (see :func:`validate_training_data`: among others, holders and
+        targets must be actor codes of the gazetteer) or have fewer than two labels.
 
     Examples
     --------
@@ -508,6 +596,7 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
         "training_sha256": _sha256_rows(rows),
         "n_rows": len(rows),
         "label_counts": {str(k): int(v) for k, v in counts.items()},
+        "training_rows": _training_rows(rows),
         "include_default": bool(include_default or data is None),
         "corpus_split": split,
         "params": {"cv": cv, "grid_weight": float(grid_weight),
@@ -519,7 +608,7 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
     # Scores on the training rows themselves: a check that the fit worked, not an estimate of
     # accuracy on new text (use evaluate() on held-out rows for that).
     with threadpool_limits(limits=1):
-        metadata["metrics"] = {"training_fit": evaluate(model, rows).to_dict()}
+        metadata["metrics"] = {"training_fit": _evaluate(model, rows).to_dict()}
     return model
 
 
@@ -619,6 +708,13 @@ def evaluate(model: StanceModel | None, data: pd.DataFrame) -> Evaluation:
     -------
     Evaluation
 
+    Warns
+    -----
+    UserWarning
+        When some rows are training rows of the model (same text, holder and target, by the
+        row hashes its metadata keeps; see :func:`train`), saying how many: scores on them
+        overstate the accuracy on new text. Models saved without the hashes are not checked.
+
     Examples
     --------
     >>> result = evaluate(train(split="train"), default_corpus("test"))
@@ -627,6 +723,33 @@ def evaluate(model: StanceModel | None, data: pd.DataFrame) -> Evaluation:
     """
     rows = validate_training_data(data)
     model = model or load_model()
+    _warn_overlap(model, rows)
+    return _evaluate(model, rows)
+
+
+def _warn_overlap(model: StanceModel, rows: pd.DataFrame) -> None:
+    """Warn when ``rows`` (validated) hold rows the model was trained on."""
+    info = model.metadata.get("training_rows")
+    if not isinstance(info, dict) or not rows.size:
+        return
+    known = set(info["hashes"])
+    fraction = float(info["fraction"])
+    cutoff = _hash_cutoff(fraction)
+    hits = sum(h in known for h in _row_hashes(rows) if int(h, 16) < cutoff)
+    if not hits:
+        return
+    if fraction >= 1.0:
+        count, note = f"{hits:,}", ""
+    else:
+        count = f"about {min(len(rows), round(hits / fraction)):,}"
+        note = "; estimated from the share of its training rows whose hashes the metadata keeps"
+    warnings.warn(f"{count} of the {len(rows):,} evaluation rows are training rows of the model "
+                  f"(same text, holder and target{note}): the scores overstate its accuracy on new "
+                  "text", stacklevel=3)
+
+
+def _evaluate(model: StanceModel, rows: pd.DataFrame) -> Evaluation:
+    """:func:`evaluate` on rows that :func:`validate_training_data` returned."""
     y = rows["stance"].to_numpy()
     pred = np.asarray(model.predict(rows[["text", "holder", "target"]]), dtype=object)
     macro, favg, acc = _scores(y, pred)
@@ -786,13 +909,19 @@ def load_model(path: str | os.PathLike[str] | None = None) -> StanceModel:
     """Load a saved model, or the default model when ``path`` is None.
 
     A model file is only unpickled after its metadata file (``PATH.meta.json``) has been read and
-    the file's SHA-256 matches the one recorded there, and when it was saved by the installed
-    scikit-learn version.
+    checked field by field (the fields :meth:`StanceModel.save` writes, with their types, and
+    labels and label counts that agree), the file's SHA-256 matches the one recorded there, and
+    when it was saved by the installed scikit-learn version. A model saved by another stance
+    version loads with a warning (its pickled features run the installed code), and its labels
+    must be the unpickled model's classes.
 
     The default model is trained deterministically from the bundled corpus (all rows) on first use
     and cached under :func:`cache_dir`, keyed by the library version, the scikit-learn version and
     a hash of the corpus, the data files and the code that builds the features: a pickle made by
-    another scikit-learn version or by other code is never served.
+    another scikit-learn version or by other code is never served. A cached model that fails any
+    check is rebuilt, with a warning. Processes that need the default model at the same time
+    build it once: the first holds a lock file in the cache directory while it trains, and the
+    others wait for it, then load what it wrote.
 
     Parameters
     ----------
@@ -808,7 +937,14 @@ def load_model(path: str | os.PathLike[str] | None = None) -> StanceModel:
     FileNotFoundError
         If ``path`` or its metadata file does not exist.
     ValueError
-        If the hash does not match or the scikit-learn version differs.
+        If the metadata file is not valid JSON or fails a check, the hash does not match, the
+        scikit-learn version differs, the file cannot be unpickled, or the labels are not the
+        model's classes; the message names the file (and the field).
+
+    Warns
+    -----
+    UserWarning
+        If the model was saved by another stance version.
 
     Examples
     --------
@@ -821,7 +957,162 @@ def load_model(path: str | os.PathLike[str] | None = None) -> StanceModel:
     return _load_verified(Path(path))
 
 
-def _load_verified(path: Path) -> StanceModel:
+#: The metadata fields that :func:`train` and :meth:`StanceModel.save` write: whether each must be
+#: present, and its JSON type. ``corpus_split`` and ``training_rows`` (the row hashes
+#: :func:`evaluate` checks) came after the first models were saved, and ``default`` only marks the
+#: cached default model, so these may be absent.
+_META_FIELDS: dict[str, tuple[bool, str]] = {
+    "library": (True, "string"),
+    "stance_version": (True, "string"),
+    "sklearn_version": (True, "string"),
+    "python_version": (True, "string"),
+    "labels": (True, "array"),
+    "training_sha256": (True, "string"),
+    "n_rows": (True, "integer"),
+    "label_counts": (True, "object"),
+    "training_rows": (False, "object"),
+    "include_default": (True, "boolean"),
+    "corpus_split": (False, "string or null"),
+    "params": (True, "object"),
+    "created": (True, "string"),
+    "metrics": (True, "object"),
+    "default": (False, "boolean"),
+    "file_sha256": (True, "string"),
+    "file_name": (True, "string"),
+}
+_JSON_TYPES: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "string or null": lambda v: v is None or isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+_ARTICLE = {"string": "a", "string or null": "a", "integer": "an", "number": "a", "boolean": "a",
+            "array": "an", "object": "an"}
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_ROW_HASH = re.compile(rf"[0-9a-f]{{{_ROW_HASH_CHARS}}}")
+
+
+def _json_value(value: Any) -> str:
+    """A short description of a JSON value for messages: ``null``, ``an array``, ``'0.0.1'``."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return f"an array of {len(value)}"
+    if isinstance(value, dict):
+        return "an object"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _check_metadata(meta: Any, meta_path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Check a model's metadata (the parsed ``PATH.meta.json``) against what :meth:`StanceModel.save`
+    writes, before the model file is trusted.
+
+    Checked: the value is a JSON object; every field :func:`train` and :meth:`StanceModel.save`
+    write is present with its JSON type (``corpus_split``, ``default`` and ``training_rows`` may
+    be absent); ``library`` is ``"stance"``; ``stance_version``, ``sklearn_version``,
+    ``python_version`` and ``file_name`` are non-empty; the SHA-256 fields are 64 lower-case hex
+    digits; ``created`` is an ISO date and time; ``labels`` are distinct stance labels
+    (:data:`LABELS`), at least two, sorted as a model's ``classes_`` are; ``label_counts`` has
+    exactly those labels as keys, with non-negative integer counts summing to ``n_rows``;
+    ``training_rows`` holds a ``fraction`` in (0, 1] and its row hashes. Whether the versions are
+    the running ones, and whether ``labels`` are the model's classes, are checked by
+    :func:`load_model`, which knows what is installed and what was unpickled.
+
+    Parameters
+    ----------
+    meta : Any
+        The parsed JSON.
+    meta_path : path-like
+        The metadata file, for messages.
+
+    Returns
+    -------
+    dict
+        ``meta``, checked.
+
+    Raises
+    ------
+    ValueError
+        The first problem found, naming the file and the field.
+
+    Examples
+    --------
+    >>> _check_metadata([], "m.joblib.meta.json")
+    Traceback (most recent call last):
+    ...
+    ValueError: m.joblib.meta.json: the metadata must be a JSON object, got an array of 0; ...
+    """
+
+    def refuse(problem: str) -> ValueError:
+        return ValueError(f"{meta_path}: {problem}; refusing to load the model")
+
+    if not isinstance(meta, dict):
+        raise refuse(f"the metadata must be a JSON object, got {_json_value(meta)}")
+    for key, (required, kind) in _META_FIELDS.items():
+        if key not in meta:
+            if required:
+                raise refuse(f"field {key!r} is missing")
+            continue
+        if not _JSON_TYPES[kind](meta[key]):
+            raise refuse(f"field {key!r} must be {_ARTICLE[kind]} {kind}, got "
+                         f"{_json_value(meta[key])}")
+    if meta["library"] != "stance":
+        raise refuse(f"field 'library' must be \"stance\", got {_json_value(meta['library'])}")
+    for key in ("stance_version", "sklearn_version", "python_version", "file_name"):
+        if not meta[key].strip():
+            raise refuse(f"field {key!r} is empty")
+    for key in ("training_sha256", "file_sha256"):
+        if not _HEX64.fullmatch(meta[key]):
+            raise refuse(f"field {key!r} must be 64 hex digits, got {_json_value(meta[key])}")
+    try:
+        _dt.datetime.fromisoformat(meta["created"])
+    except ValueError:
+        raise refuse(f"field 'created' must be an ISO date and time, got "
+                     f"{_json_value(meta['created'])}") from None
+    if meta.get("corpus_split") not in (None, "train", "test"):
+        raise refuse(f"field 'corpus_split' must be \"train\", \"test\" or null, got "
+                     f"{_json_value(meta['corpus_split'])}")
+    labels = meta["labels"]
+    if (len(labels) < 2 or not all(isinstance(v, str) and v in LABELS for v in labels)
+            or labels != sorted(set(labels))):
+        raise refuse(f"field 'labels' must list two or three of {list(LABELS)} in that order, got "
+                     f"{labels!r:.80}")
+    n_rows, counts = meta["n_rows"], meta["label_counts"]
+    if n_rows < 0:
+        raise refuse(f"field 'n_rows' must not be negative, got {n_rows}")
+    if sorted(counts) != labels:
+        raise refuse(f"field 'label_counts' must count exactly the labels {labels}, got the keys "
+                     f"{sorted(counts)!r:.80}")
+    bad = {k: v for k, v in counts.items() if not _JSON_TYPES["integer"](v) or v < 0}
+    if bad:
+        raise refuse(f"field 'label_counts' must hold non-negative integers, got {bad!r:.80}")
+    if sum(counts.values()) != n_rows:
+        raise refuse(f"field 'label_counts' sums to {sum(counts.values())}, but 'n_rows' is {n_rows}")
+    if "training_rows" in meta:
+        info = meta["training_rows"]
+        fraction, hashes = info.get("fraction"), info.get("hashes")
+        if not _JSON_TYPES["number"](fraction) or not 0 < fraction <= 1:
+            raise refuse(f"field 'training_rows' must have a 'fraction' in (0, 1], got "
+                         f"{_json_value(fraction)}")
+        if not isinstance(hashes, list) or not all(
+                isinstance(h, str) and _ROW_HASH.fullmatch(h) for h in hashes):
+            raise refuse(f"field 'training_rows' must have 'hashes', a list of {_ROW_HASH_CHARS}-hex-"
+                         "digit strings")
+        if len(hashes) > n_rows:
+            raise refuse(f"field 'training_rows' has {len(hashes)} row hashes for {n_rows} rows")
+    return meta
+
+
+def _load_verified(path: Path, *, default: bool = False) -> StanceModel:
+    """Load a model after checking its metadata, its SHA-256 and the versions.
+
+    ``default`` is for the cached default model, whose file name holds the stance version: there a
+    metadata file naming another version is refused, not just warned about.
+    """
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such model file")
     meta_path = _meta_path(path)
@@ -832,34 +1123,76 @@ def _load_verified(path: Path) -> StanceModel:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ValueError(f"{meta_path}: unreadable metadata ({exc})") from None
-    expected = meta.get("file_sha256")
-    if not expected or _file_sha256(path) != expected:
+    meta = _check_metadata(meta, meta_path)
+    if _file_sha256(path) != meta["file_sha256"]:
         raise ValueError(f"{path}: SHA-256 does not match {meta_path.name}; the file was changed "
                          "after it was saved. Refusing to load it (a joblib file runs code when "
                          "loaded).")
-    if meta.get("sklearn_version") != sklearn.__version__:
-        raise ValueError(f"{path}: saved with scikit-learn {meta.get('sklearn_version')}, but "
+    if meta["sklearn_version"] != sklearn.__version__:
+        raise ValueError(f"{path}: saved with scikit-learn {meta['sklearn_version']}, but "
                          f"{sklearn.__version__} is installed; retrain it with `stance train`")
-    payload = joblib.load(path)
-    return StanceModel(payload["pipeline"], meta, payload.get("holders"))
+    if meta["stance_version"] != __version__:
+        if default:
+            raise ValueError(f"{meta_path}: field 'stance_version' is {meta['stance_version']!r}, "
+                             f"but the cache file is for stance {__version__}")
+        warnings.warn(f"{path}: saved by stance {meta['stance_version']}, but this is stance "
+                      f"{__version__}; the pickled features run this version's code: retrain it "
+                      "with `stance train` if its predictions look wrong", stacklevel=3)
+    try:
+        payload = joblib.load(path)
+        model = StanceModel(payload["pipeline"], meta, payload.get("holders"))
+    except Exception as exc:  # the file is as saved, so the installed code cannot read it
+        raise ValueError(f"{path}: cannot load the model saved by stance {meta['stance_version']} "
+                         f"({type(exc).__name__}: {exc}); retrain it with `stance train`") from exc
+    classes = [str(c) for c in model.classes_]
+    if classes != meta["labels"]:
+        raise ValueError(f"{meta_path}: field 'labels' is {meta['labels']}, but the model's classes "
+                         f"are {classes}; refusing to load the model")
+    return model
+
+
+#: The lock file, in the cache directory, held while the default model is built.
+_LOCK_NAME = "default-model.lock"
 
 
 @lru_cache(maxsize=1)
 def _default_model() -> StanceModel:
+    """Load the cached default model, or build and cache it (once, whatever the processes).
+
+    A cache that cannot be read or fails a check (a bad metadata file, a changed model file) is
+    rebuilt with one warning, never an error. Building happens under a lock file in the cache
+    directory (:func:`stance._lock.file_lock`): a process that finds another one building waits,
+    then loads what that one wrote instead of training a second time.
+    """
     path = _default_path()
+    problem: Exception | None = None
     if path.is_file():
         try:
-            return _load_verified(path)
-        except (ValueError, FileNotFoundError, EOFError) as exc:
-            warnings.warn(f"cached default model unusable ({exc}); retraining", stacklevel=3)
-    print(f"stance: training the default model from the bundled corpus, a one-time step (see "
-          f"benchmarks/bench_model.py for its time); it will be cached in {path.parent}",
-          file=sys.stderr, flush=True)
-    model = train(None)
-    model.metadata["default"] = True
-    try:
-        model.save(path)
-    except OSError as exc:
-        warnings.warn(f"could not cache the default model in {path.parent} ({exc}); it will be "
-                      "retrained in the next process", stacklevel=3)
+            return _load_verified(path, default=True)
+        except Exception as exc:  # any unusable cache is rebuilt
+            problem = exc
+    lock = path.parent / _LOCK_NAME
+
+    def waiting() -> None:
+        print(f"stance: another process is building the default model; waiting for it (lock file "
+              f"{lock})", file=sys.stderr, flush=True)
+
+    with file_lock(lock, waiting=waiting):
+        if path.is_file():  # written by the process this one waited for, or the same bad file
+            try:
+                return _load_verified(path, default=True)
+            except Exception as exc:
+                problem = exc
+        if problem is not None:
+            warnings.warn(f"cached default model unusable ({problem}); retraining", stacklevel=3)
+        print(f"stance: training the default model from the bundled corpus, a one-time step (see "
+              f"benchmarks/bench_model.py for its time); it will be cached in {path.parent}",
+              file=sys.stderr, flush=True)
+        model = train(None)
+        model.metadata["default"] = True
+        try:
+            model.save(path)
+        except OSError as exc:
+            warnings.warn(f"could not cache the default model in {path.parent} ({exc}); it will be "
+                          "retrained in the next process", stacklevel=3)
     return model

@@ -14,7 +14,16 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import GridSearchCV, GroupKFold, KFold, cross_validate
 
 import stance
-from stance.model import LABELS, build_pipeline, default_corpus, evaluate, explain, load_model, train
+from stance.model import (
+    LABELS,
+    build_pipeline,
+    default_corpus,
+    evaluate,
+    explain,
+    load_model,
+    train,
+    validate_training_data,
+)
 
 FEATURES = ["text", "holder", "target"]
 
@@ -116,11 +125,37 @@ def _frame(**changes) -> pd.DataFrame:
     (_frame(holder=(1, "RUS")), r"holder equals target in rows 1"),
     (_frame(target=(5, "")), r"missing target in rows 5"),
     (_frame(target=(5, np.nan)), r"missing target in rows 5"),
+    (_frame(holder=(3, "Estonia")), r"unknown holder code.*'Estonia' in rows 3 \(did you mean 'EST'\?\)"),
+    (_frame(holder=(3, "gbr")), r"unknown holder code.*'gbr' in rows 3 \(did you mean 'GBR'\?\)"),
+    (_frame(target=(2, "XYZ")), r"unknown target code.*'XYZ' in rows 2\. A target must be an actor code"),
+    (_frame(target=(2, "Putin")), r"'Putin' in rows 2 \(did you mean 'RUS', Russia\?\)"),
 ], ids=["no-stance-column", "no-text-column", "empty-text", "blank-text", "nan-text", "none-text",
-        "unknown-label", "holder-is-target", "empty-target", "nan-target"])
+        "unknown-label", "holder-is-target", "empty-target", "nan-target", "holder-name",
+        "holder-lower-case", "unknown-target", "target-leader"])
 def test_train_rejects_bad_frames(frame, pattern):
     with pytest.raises(ValueError, match=pattern):
         train(frame, cv=2)
+
+
+def test_unknown_codes_are_named_with_their_file_lines():
+    frame = _frame(holder=(1, "Estonia"), target=(4, "XYZ"))
+    with pytest.raises(ValueError, match=r"^labels\.csv: unknown target code\(s\): 'XYZ' in lines 6\."):
+        validate_training_data(frame, name="labels.csv", line_offset=2)
+    frame = _frame(holder=(1, "Estonia"))
+    frame.loc[4, "holder"] = "Estonia"
+    frame.loc[5, "holder"] = " XYZ "
+    with pytest.raises(ValueError, match=r"'Estonia' in lines 3, 6 \(did you mean 'EST'\?\); "
+                                         r"'XYZ' in lines 7\. .*or empty for no holder"):
+        validate_training_data(frame, name="labels.csv", line_offset=2)
+
+
+def test_labels_and_codes_are_normalised_as_before():
+    frame = _frame(stance=(0, " Oppose "), holder=(1, " CHN "))
+    rows = validate_training_data(frame)
+    assert rows["stance"].tolist() == ["oppose", "support", "neutral", "oppose", "support", "neutral"]
+    assert rows["holder"].tolist()[:2] == ["JPN", "CHN"]
+    with pytest.raises(ValueError, match=r"unknown stance label.*'Oppose!'"):
+        validate_training_data(_frame(stance=(0, "Oppose!")))
 
 
 def test_train_names_rows_by_index_label():
@@ -165,6 +200,9 @@ def test_metadata_file(small_model, saved):
     assert len(meta["training_sha256"]) == 64 and len(meta["file_sha256"]) == 64
     assert meta["training_sha256"] == small_model.metadata["training_sha256"]
     assert meta["n_rows"] == 600
+    assert meta["training_rows"]["fraction"] == 1.0
+    hashes = meta["training_rows"]["hashes"]
+    assert len(hashes) == 600 and hashes == sorted(hashes) and all(len(h) == 16 for h in hashes)
     import hashlib
     assert meta["file_sha256"] == hashlib.sha256(saved.read_bytes()).hexdigest()
 
@@ -211,6 +249,283 @@ def test_other_sklearn_version_is_refused(saved, tmp_path):
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ValueError, match=r"0\.24\.2"):
         load_model(path)
+
+
+def _edit_meta(path, edit):
+    """Rewrite the metadata beside ``path``: ``edit`` is JSON text, or a function of the dict."""
+    meta_path = path.with_name(path.name + ".meta.json")
+    if isinstance(edit, str):
+        meta_path.write_text(edit, encoding="utf-8")
+    else:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        edit(meta)
+        meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    return meta_path
+
+
+def _set(**fields):
+    return lambda meta: meta.update(fields)
+
+
+def _drop(key):
+    return lambda meta: meta.pop(key)
+
+
+def _count_plus_one(meta):
+    meta["label_counts"]["oppose"] += 1
+
+
+def _count_negative(meta):
+    meta["label_counts"]["oppose"] = -meta["label_counts"]["oppose"]
+
+
+def _two_labels(meta):
+    # consistent metadata (labels, their counts, n_rows) that the unpickled model contradicts
+    meta["labels"] = ["oppose", "support"]
+    del meta["label_counts"]["neutral"]
+    meta["n_rows"] = sum(meta["label_counts"].values())
+    meta["training_rows"]["hashes"] = meta["training_rows"]["hashes"][:10]
+
+
+@pytest.mark.parametrize("edit, pattern", [
+    ("null", r"metadata must be a JSON object, got null"),
+    ("[]", r"metadata must be a JSON object, got an array of 0"),
+    ('"model"', r"metadata must be a JSON object, got 'model'"),
+    ("{", r"unreadable metadata"),
+    (_drop("file_sha256"), r"field 'file_sha256' is missing"),
+    (_drop("labels"), r"field 'labels' is missing"),
+    (_set(labels="neutral oppose support"), r"field 'labels' must be an array"),
+    (_set(labels=["neutral", "oppose", "favour"]), r"field 'labels' must list two or three of"),
+    (_set(labels=["support", "oppose", "neutral"]), r"field 'labels' must list .* in that order"),
+    (_two_labels, r"field 'labels' is \['oppose', 'support'\], but the model's classes are"),
+    (_set(label_counts=None), r"field 'label_counts' must be an object, got null"),
+    (_set(label_counts={"oppose": 300, "support": 300}), r"'label_counts' must count exactly the labels"),
+    (_count_plus_one, r"field 'label_counts' sums to 601, but 'n_rows' is 600"),
+    (_count_negative, r"field 'label_counts' must hold non-negative integers"),
+    (_set(n_rows="600"), r"field 'n_rows' must be an integer, got '600'"),
+    (_set(n_rows=600.0), r"field 'n_rows' must be an integer"),
+    (_set(stance_version=None), r"field 'stance_version' must be a string, got null"),
+    (_set(stance_version=1), r"field 'stance_version' must be a string, got 1"),
+    (_set(stance_version=""), r"field 'stance_version' is empty"),
+    (_set(sklearn_version=["1.5"]), r"field 'sklearn_version' must be a string"),
+    (_set(library="other"), r"field 'library' must be \"stance\""),
+    (_set(file_sha256="abc"), r"field 'file_sha256' must be 64 hex digits"),
+    (_set(training_sha256=None), r"field 'training_sha256' must be a string"),
+    (_set(created="yesterday"), r"field 'created' must be an ISO date"),
+    (_set(include_default="no"), r"field 'include_default' must be a boolean"),
+    (_set(corpus_split="all"), r"field 'corpus_split' must be \"train\", \"test\" or null"),
+    (_set(params=[]), r"field 'params' must be an object"),
+    (_set(metrics=None), r"field 'metrics' must be an object"),
+    (_set(default="yes"), r"field 'default' must be a boolean"),
+    (_set(training_rows={"fraction": 2, "hashes": []}), r"'training_rows' must have a 'fraction'"),
+    (_set(training_rows={"fraction": 1.0, "hashes": ["xyz"]}), r"'training_rows' must have 'hashes'"),
+], ids=lambda v: v if isinstance(v, str) and len(v) < 12 else None)
+def test_bad_metadata_is_refused_naming_file_and_field(saved, tmp_path, edit, pattern):
+    path = _copy(saved, tmp_path)
+    meta_path = _edit_meta(path, edit)
+    with pytest.raises(ValueError, match=pattern) as raised:
+        load_model(path)
+    assert str(raised.value).startswith(str(meta_path))
+
+
+def test_optional_metadata_fields_may_be_absent(saved, tmp_path):
+    """Models saved before ``training_rows`` (or ``corpus_split``) existed still load."""
+    path = _copy(saved, tmp_path)
+    _edit_meta(path, lambda meta: [meta.pop(k) for k in ("training_rows", "corpus_split")])
+    model = load_model(path)
+    assert "training_rows" not in model.metadata
+
+
+def test_other_stance_version_loads_with_a_warning(saved, tmp_path, test_split):
+    path = _copy(saved, tmp_path)
+    _edit_meta(path, _set(stance_version="0.0.1"))
+    with pytest.warns(UserWarning, match=r"saved by stance 0\.0\.1, but this is stance .*retrain"):
+        model = load_model(path)
+    assert len(model.predict(test_split[FEATURES].head(3))) == 3
+
+
+def test_unpicklable_model_is_refused_with_the_file_named(saved, tmp_path):
+    """A file whose hash matches but which the installed code cannot unpickle: no traceback."""
+    path = _copy(saved, tmp_path)
+    path.write_bytes(b"not a joblib file")
+    import hashlib
+
+    _edit_meta(path, _set(file_sha256=hashlib.sha256(path.read_bytes()).hexdigest()))
+    with pytest.raises(ValueError, match=r"cannot load the model saved by stance"):
+        load_model(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The default model's cache: a bad cache is rebuilt; one process builds it at a time
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def private_default(monkeypatch, tmp_path, small_model):
+    """The default model built into tmp_path by a stand-in train() that counts its calls."""
+    import stance.model as M
+
+    calls = []
+
+    def cheap_train(data=None, **params):
+        calls.append(data)
+        return M.StanceModel(small_model.pipeline, dict(small_model.metadata), small_model.holders)
+
+    path = tmp_path / "default.joblib"
+    monkeypatch.setattr(M, "_default_path", lambda: path)
+    monkeypatch.setattr(M, "train", cheap_train)
+    M._default_model.cache_clear()
+    yield path, calls
+    M._default_model.cache_clear()
+
+
+def _truncate(path):
+    path.write_bytes(path.read_bytes()[:100])
+
+
+@pytest.mark.parametrize("damage", [
+    lambda p: _edit_meta(p, "null"),
+    lambda p: _edit_meta(p, "[]"),
+    lambda p: _edit_meta(p, "{"),
+    lambda p: _edit_meta(p, _count_plus_one),
+    lambda p: _edit_meta(p, _set(stance_version="0.0.1")),
+    lambda p: _edit_meta(p, "").unlink(),
+    _truncate,
+], ids=["null", "array", "bad-json", "label-counts", "stance-version", "no-metadata", "truncated"])
+def test_bad_default_cache_warns_once_and_is_rebuilt(private_default, damage):
+    import warnings
+
+    import stance.model as M
+
+    path, calls = private_default
+    M._default_model()
+    assert len(calls) == 1 and path.is_file()
+    damage(path)
+    M._default_model.cache_clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = M._default_model()
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 1 and "cached default model unusable" in messages[0], messages
+    assert "retraining" in messages[0]
+    assert len(calls) == 2 and model.metadata["default"] is True
+    M._default_model.cache_clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert M._default_model().metadata["file_sha256"] == model.metadata["file_sha256"]
+    assert len(calls) == 2  # the rebuilt cache is served
+
+
+def _lock_is_free(lock_path) -> bool:
+    fcntl = pytest.importorskip("fcntl")
+    with open(lock_path, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        return True
+
+
+def test_file_lock_is_released_on_every_exit(tmp_path):
+    from stance._lock import file_lock
+
+    lock = tmp_path / "cache" / "x.lock"
+    with file_lock(lock) as held:
+        assert held and lock.is_file() and not _lock_is_free(lock)
+    assert _lock_is_free(lock)
+    with pytest.raises(RuntimeError), file_lock(lock):
+        raise RuntimeError("failed inside")
+    assert _lock_is_free(lock)
+
+
+def test_file_lock_waits_for_the_holder(tmp_path):
+    import threading
+
+    from stance._lock import file_lock
+
+    lock, events = tmp_path / "x.lock", []
+
+    def second():
+        with file_lock(lock, waiting=lambda: events.append("waiting")):
+            events.append("locked")
+
+    with file_lock(lock):
+        thread = threading.Thread(target=second)
+        thread.start()
+        thread.join(0.5)
+        assert events == ["waiting"]  # blocked while this block holds the lock
+        events.append("released")
+    thread.join(10)
+    assert events == ["waiting", "released", "locked"]
+
+
+def test_default_model_lock_is_released_when_training_fails(private_default, monkeypatch):
+    import stance.model as M
+
+    path, _ = private_default
+
+    def failing_train(data=None, **params):
+        assert not _lock_is_free(path.parent / M._LOCK_NAME)
+        raise RuntimeError("training failed")
+
+    monkeypatch.setattr(M, "train", failing_train)
+    with pytest.raises(RuntimeError, match="training failed"):
+        M._default_model()
+    assert _lock_is_free(path.parent / M._LOCK_NAME)
+
+
+_BUILDER = r"""
+import os, sys, time
+from pathlib import Path
+
+import stance.model as M
+
+shared, saved = Path(sys.argv[1]), sys.argv[2]
+
+
+def cheap_train(data=None, **params):
+    with open(shared / "trained.txt", "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    # wait until both processes have asked for the model, then a little longer: the other one is
+    # then at the lock (without a lock, it would be training too)
+    deadline = time.monotonic() + 40
+    while len(list(shared.glob("asked-*"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    return M.load_model(saved)
+
+
+M.train = cheap_train
+(shared / f"asked-{os.getpid()}").touch()
+print(M.load_model().metadata["file_sha256"])
+"""
+
+
+def test_two_processes_build_the_default_model_once(saved, tmp_path):
+    """Two processes ask for the default model of an empty cache at once: one trains, the other
+    waits for its lock, then loads what it wrote."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("fcntl")
+    script = tmp_path / "builder.py"
+    script.write_text(_BUILDER, encoding="utf-8")
+    env = dict(os.environ, STANCE_CACHE_DIR=str(tmp_path / "cache"))
+    procs = [subprocess.Popen([sys.executable, str(script), str(tmp_path), str(saved)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    for proc, (_, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+    trained = (tmp_path / "trained.txt").read_text().split()
+    assert len(trained) == 1, outputs
+    digests = {out.strip() for out, _ in outputs}
+    assert len(digests) == 1
+    (meta_path,) = (tmp_path / "cache").glob("default-*.joblib.meta.json")
+    assert json.loads(meta_path.read_text(encoding="utf-8"))["file_sha256"] in digests
+    assert _lock_is_free(tmp_path / "cache" / "default-model.lock")
 
 
 def test_default_model_is_cached(default_model):
@@ -329,6 +644,67 @@ def test_model_beats_the_baselines(evaluation):
     assert base.loc["model", "macro_f1"] == pytest.approx(evaluation.macro_f1)
 
 
+def _small_model_rows() -> pd.DataFrame:
+    """The rows conftest's small_model was trained on."""
+    return default_corpus("train").sample(600, random_state=0)
+
+
+def _overlap_warnings(caught) -> list[str]:
+    return [str(w.message) for w in caught if "evaluation rows are training rows" in str(w.message)]
+
+
+def test_evaluate_warns_when_rows_were_training_rows(small_model, test_split):
+    import warnings
+
+    seen = _small_model_rows().head(30).copy()
+    seen["text"] = "  " + seen["text"].str.replace(" ", "  ") + " "  # the same row, spaced out
+    data = pd.concat([seen, test_split.head(20)], ignore_index=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = evaluate(small_model, data)
+    assert result.n == 50
+    assert _overlap_warnings(caught) == [
+        "30 of the 50 evaluation rows are training rows of the model (same text, holder and "
+        "target): the scores overstate its accuracy on new text"]
+
+
+def test_evaluate_does_not_warn_on_new_rows(small_model, test_split):
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        evaluate(small_model, test_split.head(40))
+    assert _overlap_warnings(caught) == []
+    untracked = stance.StanceModel(small_model.pipeline, {
+        k: v for k, v in small_model.metadata.items() if k != "training_rows"}, small_model.holders)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        evaluate(untracked, _small_model_rows().head(10))  # a model saved without row hashes
+    assert _overlap_warnings(caught) == []
+
+
+def test_overlap_is_estimated_from_a_share_of_many_training_rows(monkeypatch):
+    import warnings
+    from types import SimpleNamespace
+
+    import stance.model as M
+
+    rows = M.validate_training_data(default_corpus("train").head(2000))
+    monkeypatch.setattr(M, "_MAX_ROW_HASHES", 500)
+    info = M._training_rows(rows)
+    assert info["fraction"] == 0.25 and 350 < len(info["hashes"]) < 650
+    assert all(int(h, 16) < M._hash_cutoff(0.25) for h in info["hashes"])
+    with pytest.warns(UserWarning, match=r"^about [\d,]+ of the 1,000 evaluation rows .*estimated") as w:
+        M._warn_overlap(SimpleNamespace(metadata={"training_rows": info}), rows.head(1000))
+    estimate = int(str(w[0].message).split()[1].replace(",", ""))
+    assert 600 < estimate <= 1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        M._warn_overlap(SimpleNamespace(metadata={"training_rows": info}), rows.tail(0))
+        M._warn_overlap(SimpleNamespace(metadata={"training_rows": M._training_rows(rows.head(1000))}),
+                        rows.tail(500))
+
+
 def test_evaluate_rejects_bad_data(small_model):
     with pytest.raises(ValueError, match="stance"):
         evaluate(small_model, _frame().drop(columns="stance"))
@@ -378,7 +754,8 @@ def test_model_cache_key_covers_every_module_the_model_code_imports():
     from stance.model import _MODEL_SOURCES
 
     package = Path(stance.__file__).parent
-    not_model = {"io.py": "atomic file writing", "_version.py": "already in the cache file's name"}
+    not_model = {"io.py": "atomic file writing", "_version.py": "already in the cache file's name",
+                 "_lock.py": "the lock around building the default model"}
     seen, todo = set(), list(_MODEL_SOURCES)
     while todo:
         name = todo.pop()
