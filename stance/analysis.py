@@ -217,8 +217,11 @@ def _parse_dates(values: pd.Series, date_col: str, places: Sequence[str] | None 
     bad = [i for i, (raw, d) in enumerate(zip(values, dates))
            if pd.isna(d) and not _is_missing(raw) and str(raw).strip()]
     if bad:
-        shown = "; ".join(f"{places[i]}: {values[i]!r}" for i in bad[:SHOWN])
-        raise InputError(f"{places[bad[0]]}, column {date_col!r}: {values[bad[0]]!r} is not a date "
+        def show(v: Any) -> str:
+            return repr(v.item() if isinstance(v, np.generic) else v)
+
+        shown = "; ".join(f"{places[i]}: {show(values[i])}" for i in bad[:SHOWN])
+        raise InputError(f"{places[bad[0]]}, column {date_col!r}: {show(values[bad[0]])} is not a date "
                          f"or a year from 1 to 9999" + (f" ({len(bad)} such values: {shown} ...)"
                                                         if len(bad) > 1 else ""))
     return dates

@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -248,9 +249,31 @@ def iter_documents(path: str | os.PathLike[str], *, text_col: str = "text",
     except UnicodeDecodeError as exc:
         raise _decode_error(path, encoding, exc.reason) from None
     except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found:  # the parser counts records from 1, header included: find the record's line
+            want, record, saw = found.groups()
+            line_no = _line_of_record(path, sep, encoding, int(record))
+            raise InputError(f"{path}: line {line_no}: malformed {kind.upper()}, {saw} fields "
+                             f"where the header has {want} (an unquoted separator in the text?)"
+                             ) from None
         raise InputError(f"{path}: malformed {kind.upper()} ({exc})") from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path}: the file is empty") from None
+
+
+def _line_of_record(path: Path, sep: str, encoding: str, record: int) -> int:
+    """The file line (from 1) on which CSV record ``record`` (from 1, the header first) starts:
+    quoted fields may span lines. Read again only to place an error."""
+    import csv
+
+    with open(path, newline="", encoding=encoding) as fh:
+        reader = csv.reader(fh, delimiter=sep)
+        start = 1
+        for number, _ in enumerate(reader, 1):
+            if number == record:
+                return start
+            start = reader.line_num + 1
+    return start
 
 
 def _clean_record(record: dict[str, Any]) -> dict[str, Any]:

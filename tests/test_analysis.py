@@ -787,3 +787,22 @@ def test_analyze_takes_any_string(default_model, text):
     _check_offsets(rows, {0: clean_text(text)})
     assert np.allclose(rows[["p_oppose", "p_neutral", "p_support"]].sum(axis=1), 1.0)
     rows.to_csv(os.devnull)
+
+
+def test_a_long_row_followed_by_dots_is_analysed(default_model):
+    # regression: 30 KB of text followed by dots took 15.8 s (the splitter backtracked)
+    text = "Japan condemned Russia. " * 1_200 + "." * 30_000
+    rows = analyze(text, model=default_model)
+    assert len(rows) == 1_200 and set(rows["holder"]) == {"JPN"}
+
+
+def test_a_parquet_column_of_small_integer_years(default_model, tmp_path):
+    # regression: a Parquet integer date of 5 raised OutOfBoundsDatetime with no row or column
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "docs.parquet"
+    pd.DataFrame({"text": ["Japan condemned Russia."] * 3, "year": [5, 1677, 2263]}).to_parquet(path)
+    rows = analyze_files(path, model=default_model, date_col="year")
+    assert rows["date"].dt.year.tolist() == [5, 1677, 2263]
+    pd.DataFrame({"text": ["Japan condemned Russia."] * 2, "year": [2000, 10_000]}).to_parquet(path)
+    with pytest.raises(ValueError, match=rf"{path}: row 2, column 'year': 10000 is not a date"):
+        analyze_files(path, model=default_model, date_col="year")

@@ -342,3 +342,10 @@ def test_cli_outputs_follow_the_umask(tmp_path, small_model):
         os.umask(old)
     for name in ("m.joblib", "m.joblib.meta.json", "rows.csv"):
         assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644, name
+
+
+def test_a_row_with_too_many_fields_is_placed_by_file_line(tmp_path):
+    path = tmp_path / "docs.csv"
+    path.write_text("id,text\n1,fine\n2,\"two\nlines\"\n3,one, two\n", encoding="utf-8")
+    message = _error(path)
+    assert f"{path}: line 5: malformed CSV, 3 fields where the header has 2" in message
