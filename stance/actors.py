@@ -403,6 +403,22 @@ class Gazetteer:
         row = self._actors.get(code)
         return row["name"] if row else code
 
+    def suggest_code(self, value: str) -> str | None:
+        """The code a user probably meant by ``value``, which is not one: the code in another
+        case ("rus"), or the one actor that ``value`` names ("Russia", "Putin"); else None.
+
+        Examples
+        --------
+        >>> gaz = Gazetteer.default()
+        >>> gaz.suggest_code("rus"), gaz.suggest_code("Estonia"), gaz.suggest_code("XYZ")
+        ('RUS', 'EST', None)
+        """
+        upper = value.strip().upper()
+        if upper in self._actors:
+            return upper
+        codes = {m.code for m in self.find(value)}
+        return codes.pop() if len(codes) == 1 else None
+
     def kind(self, code: str) -> str | None:
         """``"country"``, ``"organisation"`` or None for an unknown code."""
         row = self._actors.get(code)

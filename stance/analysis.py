@@ -27,7 +27,7 @@ from .io import InputError
 from .references import LOOKBACK, resolve_pair_reference
 from .report import SHOWN, RunReport
 from .roles import RoleRules
-from .rows import MENTIONS, _is_missing
+from .rows import MENTIONS, _is_blank, _is_missing
 from .sentence import AnalysedSentence
 from .sentiment import _window, sentiment
 from .text import split_sentences
@@ -63,20 +63,11 @@ def _check_targets(targets: Any, gazetteer: Gazetteer | None = None) -> tuple[st
     if unknown:
         hints = []
         for t in unknown:
-            guess = _code_for(t, gazetteer, known) if isinstance(t, str) else None
+            guess = gazetteer.suggest_code(t) if isinstance(t, str) else None
             hints.append(f"{t!r}" + (f" (did you mean {guess!r}?)" if guess else ""))
         raise ValueError(f"targets: not actor codes of the gazetteer: {', '.join(hints)}; codes "
                          f"are upper-case ISO3 or organisation codes such as 'CHN', 'RUS', 'TWN'")
     return targets
-
-
-def _code_for(value: str, gazetteer: Gazetteer, known: set[str]) -> str | None:
-    """The code a user probably meant by ``value``: its upper case, or the actor it names."""
-    if value.strip().upper() in known:
-        return value.strip().upper()
-    found = gazetteer.find(value)
-    codes = {m.code for m in found}
-    return codes.pop() if len(codes) == 1 else None
 
 
 def _positions(index: pd.Index, where: str = "docs") -> list[str]:
@@ -102,16 +93,17 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
     """
     report = report if report is not None else RunReport()
     if isinstance(docs, str):
-        docs = [clean_text(docs)]
+        docs = [docs]
     if isinstance(docs, pd.Series):
-        frame = pd.DataFrame({text_col: [clean_value(v) for v in docs.tolist()]}, index=docs.index)
+        frame = docs.to_frame(text_col)
     elif isinstance(docs, pd.DataFrame):
         frame = docs
     elif isinstance(docs, (bytes, bytearray)) or not isinstance(docs, Iterable):
         check_text(docs, "docs")  # raises the common TypeError
         raise AssertionError  # pragma: no cover
     else:
-        frame = pd.DataFrame({text_col: [clean_value(v) for v in docs]}, dtype=object)
+        # object: pandas' Arrow-backed text would refuse a lone surrogate before it is cleaned
+        frame = pd.DataFrame({text_col: list(docs)}, dtype=object)
     _check_columns(frame.columns, "docs", text_col=text_col, id_col=id_col, date_col=date_col,
                    speaker_col=speaker_col, source_col=source_col)
     places = frame.attrs.get("places") or _positions(frame.index)
@@ -128,7 +120,7 @@ def _as_docs(docs: Any, text_col: str, id_col: str | None, date_col: str | None,
     if id_col:
         _check_ids(ids, places, id_col, seen_ids)
     report.documents_read += len(frame)
-    empty = [i for i, t in enumerate(texts) if _is_missing(t) or not t.strip()]
+    empty = [i for i, t in enumerate(texts) if _is_blank(t)]
     if empty:
         where = [places[i] for i in empty]
         report.skip("empty text", where)
@@ -156,7 +148,7 @@ def _check_ids(ids: list[Any], places: list[str], id_col: str,
                seen: dict[Any, str] | None) -> None:
     """Refuse a missing or duplicated id, naming both places (documents are never merged)."""
     seen = {} if seen is None else seen
-    missing = [i for i, v in enumerate(ids) if _is_missing(v) or (isinstance(v, str) and not v.strip())]
+    missing = [i for i, v in enumerate(ids) if _is_blank(v)]
     if missing:
         raise InputError(f"{places[missing[0]]}, column {id_col!r}: no id"
                          + (f" (and {len(missing) - 1} more documents)" if len(missing) > 1 else ""))

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -108,14 +109,13 @@ def _model(path: str | None) -> Any:
 
 
 def _targets(value: str) -> tuple[str, ...]:
-    from .actors import Gazetteer
+    """The codes of ``--targets`` (any case), checked as :func:`stance.analyze` checks them."""
+    from .analysis import _check_targets
 
-    codes = tuple(c.strip().upper() for c in value.split(",") if c.strip())
-    known = set(Gazetteer.default().codes)
-    unknown = [c for c in codes if c not in known]
-    if not codes or unknown:
-        raise CLIError(f"--targets: unknown actor code(s) {unknown or value!r}")
-    return codes
+    try:
+        return _check_targets(tuple(c.strip().upper() for c in value.split(",") if c.strip()))
+    except ValueError as exc:
+        raise CLIError(f"--targets {value}: {exc}") from None
 
 
 def _read_rows_or_docs(args: argparse.Namespace) -> tuple[Any, bool]:
@@ -162,14 +162,21 @@ def _analyze(args: argparse.Namespace, frame: Any) -> Any:
     from .analysis import analyze
 
     progress = not args.quiet and len(frame) >= 20
-    with warnings.catch_warnings():  # the report says what was skipped, once
-        warnings.filterwarnings("ignore", message=r"\d+ document\(s\) with .* skipped")
+    with _skips_in_the_report():
         rows = analyze(frame, model=_model(args.model), targets=_targets(args.targets),
                        text_col=args.text_col if args.text_col in frame.columns else "text",
                        id_col=args.id_col, date_col=args.date_col, speaker_col=args.speaker_col,
                        source_col=args.source_col, n_jobs=args.jobs, progress=progress,
                        strict=args.strict, **_knowledge(args))
     return rows
+
+
+@contextmanager
+def _skips_in_the_report() -> Iterator[None]:
+    """No warning for skipped documents: the summary line names them, once."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\d+ document\(s\) with .* skipped")
+        yield
 
 
 def _say(args: argparse.Namespace, line: str) -> None:
@@ -229,8 +236,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
     _check_outputs(args.out)
     report = RunReport()
-    with warnings.catch_warnings():  # the report says what was skipped, once
-        warnings.filterwarnings("ignore", message=r"\d+ document\(s\) with .* skipped")
+    with _skips_in_the_report():
         out = analyze_files(args.input, out=args.out, model=_model(args.model),
                             targets=_targets(args.targets), text_col=args.text_col,
                             id_col=args.id_col, date_col=args.date_col,

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from ._checks import clean_value
+from ._checks import clean_text, clean_value
 
 __all__ = ["InputError", "atomic_write", "iter_documents", "output_kind", "read_documents",
            "write_table"]
@@ -320,7 +320,7 @@ def _jsonl_chunk(path: Path, records: list[dict[str, Any]], lines: list[int], st
 
 def _read_text(path: Path, encoding: str = "utf-8") -> str:
     try:
-        return clean_value(path.read_text(encoding=encoding))
+        return clean_text(path.read_text(encoding=encoding))
     except UnicodeDecodeError as exc:
         raise _decode_error(path, encoding, exc.reason) from None
     except OSError as exc:

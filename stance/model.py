@@ -308,16 +308,16 @@ def _actor_codes() -> frozenset[str]:
 
 
 def _code_hint(value: str) -> str:
-    """" (did you mean 'EST'?)" when ``value`` is a code in the wrong case or a name of one actor."""
-    if value.upper() in _actor_codes():
-        return f" (did you mean {value.upper()!r}?)"
+    """" (did you mean 'EST'?)" when ``value`` is a code in the wrong case or a name of one actor
+    (:meth:`stance.actors.Gazetteer.suggest_code`), with the actor's name when it is not
+    ``value`` itself."""
     gazetteer = Gazetteer.default()
-    codes = list(dict.fromkeys(m.code for m in gazetteer.find(value)))
-    if len(codes) != 1:
+    code = gazetteer.suggest_code(value)
+    if code is None:
         return ""
-    name = gazetteer.name(codes[0])
-    return f" (did you mean {codes[0]!r}" + ("" if name.casefold() == value.casefold()
-                                             else f", {name}") + "?)"
+    name = gazetteer.name(code)
+    same = code == value.upper() or name.casefold() == value.casefold()
+    return f" (did you mean {code!r}" + ("" if same else f", {name}") + "?)"
 
 
 def _sha256_rows(rows: pd.DataFrame) -> str:

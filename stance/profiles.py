@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import clean_text, clean_value
+from .rows import _is_blank, _rows
 
 __all__ = ["aggregate", "compare", "finalize", "merge", "profile", "profile_table"]
 
@@ -51,27 +52,16 @@ NO_DATE, MISSING = "(no date)", "(missing)"
 
 def _show(value: object) -> str:
     """A value as an error message names it."""
-    if _is_missing(value):
+    if _is_blank(value):
         return "a missing value"
     text = repr(value.item() if isinstance(value, np.generic) else value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _is_missing(value: object) -> bool:
-    """NaN, None, NaT or a blank text."""
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # a list or array in a cell
-        return False
-
-
 def _row_numbers(positions: np.ndarray, start: int) -> str:
     """``"row 3"`` or ``"rows 3, 9"``: 1-based numbers of the first positions, after ``start`` rows."""
-    shown = ", ".join(str(start + int(i) + 1) for i in positions[:_SHOWN])
-    more = f" and {len(positions) - _SHOWN} more" if len(positions) > _SHOWN else ""
-    return f"row{'s' if len(positions) > 1 else ''} {shown}{more}"
+    numbers = [start + int(i) + 1 for i in positions]
+    return f"row{'s' if len(numbers) > 1 else ''} {_rows(numbers, _SHOWN)}"
 
 
 def _bad_values(values: pd.Series, bad: np.ndarray, start: int) -> str:
@@ -95,7 +85,7 @@ def _numbers(rows: pd.DataFrame, column: str, start: int, where: np.ndarray | No
     raw = rows[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     if _holds_text(raw):
-        missing = _per_value(raw, _is_missing, bool).to_numpy(dtype=bool)
+        missing = _per_value(raw, _is_blank, bool).to_numpy(dtype=bool)
     else:
         missing = raw.isna().to_numpy(dtype=bool)
     bad = ~missing & ~np.isfinite(values)
@@ -147,7 +137,7 @@ def _cleaned(values: pd.Series) -> pd.Series:
 
 def _as_text(value: object) -> str:
     """A holder or target as a ``str``: ``""`` when missing or blank, lone surrogates replaced."""
-    return "" if _is_missing(value) else clean_text(str(value))
+    return "" if _is_blank(value) else clean_text(str(value))
 
 
 def _checked_rows(rows: pd.DataFrame, by: str | list[str] | None = None, start: int = 0

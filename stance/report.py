@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .rows import _rows
+
 __all__ = ["RunReport"]
 
 #: How many places a message names before "and N more".
@@ -18,8 +20,7 @@ SHOWN = 5
 
 
 def _places(places: list[str]) -> str:
-    shown = ", ".join(places[:SHOWN])
-    return shown + (f" and {len(places) - SHOWN} more" if len(places) > SHOWN else "")
+    return _rows(places, SHOWN)
 
 
 @dataclass

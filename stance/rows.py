@@ -127,7 +127,13 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+def _is_blank(value: Any) -> bool:
+    """Missing (:func:`_is_missing`), or a text of white space only: no text, no id."""
+    return value.strip() == "" if isinstance(value, str) else _is_missing(value)
+
+
 def _rows(index: list[Any], limit: int = 10) -> str:
+    """The first ``limit`` of ``index``, then "and N more"."""
     shown = ", ".join(str(i) for i in index[:limit])
     return shown + (f" and {len(index) - limit} more" if len(index) > limit else "")
 

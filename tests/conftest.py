@@ -11,6 +11,30 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+def run(capsys, *argv) -> tuple[int, str, str]:
+    """Run the ``stance`` command in-process: exit status, stdout, stderr."""
+    from stance.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_error(code: int, err: str, *needles: str) -> None:
+    """Exit status 2 and one line on stderr (a message, not a traceback) holding ``needles``."""
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("stance ")
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files an interrupted or refused write would have left in ``folder``."""
+    return [p.name for p in folder.iterdir() if p.name.endswith((".part", ".tmp"))]
+
+
 def shared_file(*parts: str) -> Path:
     """Path of a file under ../shared, skipping the test cleanly when it is absent."""
     path = SHARED.joinpath(*parts)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import assert_error, leftovers, run
 
 import stance
 from stance.analysis import ROW_COLUMNS
@@ -46,25 +47,6 @@ def docs_csv(tmp_path) -> Path:
     path = tmp_path / "docs.csv"
     DOCS.to_csv(path, index=False)
     return path
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_error(code: int, err: str, *needles: str) -> None:
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("stance ")
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
-
-
-def leftovers(folder: Path) -> list[str]:
-    return [p.name for p in folder.iterdir() if p.name.endswith((".part", ".tmp"))]
 
 
 # --- help and actors --------------------------------------------------------------------------

@@ -136,12 +136,15 @@ def test_json_line_that_is_not_an_object(tmp_path):
     assert "line 2" in _error(path)
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".txt"])
+#: One document with a non-ASCII letter, by input type, to be written in Latin-1.
+LATIN1_BODIES = {".csv": "id,text\n1,Caf\xe9 in P\xe9king\n", ".jsonl": '{"text": "Caf\xe9"}\n',
+                 ".txt": "Caf\xe9 talk"}
+
+
+@pytest.mark.parametrize("suffix", list(LATIN1_BODIES))
 def test_non_utf8_file(tmp_path, suffix):
     path = tmp_path / f"docs{suffix}"
-    body = {".csv": "id,text\n1,Caf\xe9 in P\xe9king\n", ".jsonl": '{"text": "Caf\xe9"}\n',
-            ".txt": "Caf\xe9 talk"}[suffix]
-    path.write_bytes(body.encode("latin-1"))
+    path.write_bytes(LATIN1_BODIES[suffix].encode("latin-1"))
     assert "UTF-8" in _error(path)
 
 
@@ -155,12 +158,10 @@ def test_a_bad_byte_far_into_a_file_is_placed_by_line_and_column(tmp_path):
     assert f"byte {len(('id,text' + chr(10) + good).encode()) + 9}" in message
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".txt"])
+@pytest.mark.parametrize("suffix", list(LATIN1_BODIES))
 def test_encoding_option_reads_other_encodings(tmp_path, suffix):
     path = tmp_path / f"docs{suffix}"
-    body = {".csv": "id,text\n1,Caf\xe9 in P\xe9king\n", ".jsonl": '{"text": "Caf\xe9"}\n',
-            ".txt": "Caf\xe9 talk"}[suffix]
-    path.write_bytes(body.encode("latin-1"))
+    path.write_bytes(LATIN1_BODIES[suffix].encode("latin-1"))
     text = read_documents(path, encoding="latin-1")["text"].tolist()[0]
     assert text.startswith("Caf\xe9")
 

@@ -7,24 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import assert_error, run
 
 import stance
-from stance.cli import main
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def assert_error(code: int, err: str, *needles: str) -> None:
-    assert code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err  # a message, not a traceback
-    assert lines[0].startswith("stance ")
-    for needle in needles:
-        assert needle in lines[0], (needle, lines[0])
 
 
 @pytest.fixture(scope="module")
