@@ -261,7 +261,7 @@ def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
     from .attribution import predict_holders_batch
 
     gazetteer = gazetteer or Gazetteer.default()
-    holders_pipe = getattr(model, "holders", None)
+    holders_pipe = getattr(model, "holders_", None)
     target_set = frozenset(targets)
     pending: list[dict[str, Any]] = []
     iterator: Iterable = docs.itertuples(index=False, name=None)

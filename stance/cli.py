@@ -284,7 +284,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     data = _read_labelled(args.data)
     model = train(data, include_default=args.include_default)
     path = model.save(args.out)
-    print(f"trained on {model.metadata['n_rows']} rows; wrote {path} and {path.name}.meta.json")
+    print(f"trained on {model.metadata_['n_rows']} rows; wrote {path} and {path.name}.meta.json")
     return 0
 
 
@@ -304,15 +304,15 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         model = _model(args.model)
     result = evaluate(model, data)
     print(result)
-    if args.data is None and model.holders is not None:
-        h = evaluate_holders(model.holders, data, stance_model=model)
+    if args.data is None and model.holders_ is not None:
+        h = evaluate_holders(model.holders_, data, stance_model=model)
         print(f"\nholder attribution on {int(h['n_pairs'])} (sentence, target) pairs, as analyze() "
               f"decides it: exact holder set {h['set_accuracy']:.3f}, precision "
               f"{h['precision']:.3f}, recall {h['recall']:.3f}, F1 {h['f1']:.3f} "
               f"(holders named in the sentence or speaking: {h['reachable']:.3f})")
         statements = data[data["speaker"] != ""]
-        off = evaluate_holders(model.holders, statements)
-        on = evaluate_holders(model.holders, statements, stance_model=model)
+        off = evaluate_holders(model.holders_, statements)
+        on = evaluate_holders(model.holders_, statements, stance_model=model)
         print(f"  the {int(on['n_pairs'])} pairs with a speaker, without -> with the position rule: "
               + ", ".join(f"{name} {off[key]:.3f} -> {on[key]:.3f}" for name, key in
                           [("exact holder set", "set_accuracy"), ("precision", "precision"),

@@ -37,6 +37,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
@@ -50,7 +51,7 @@ from ._version import __version__
 from .actors import Gazetteer
 from .cues import CueFeatures
 from .events import EventFeatures, match_events
-from .rows import as_rows
+from .rows import as_rows, as_table
 from .sentiment import SentimentFeatures, sentiment
 from .structure import StructuralFeatures
 from .tfidf import FastTfidfVectorizer
@@ -378,47 +379,211 @@ def _file_sha256(path: Path) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-class StanceModel:
-    """A fitted stance pipeline with its metadata.
+class StanceModel(ClassifierMixin, BaseEstimator):
+    """The stance classifier, a scikit-learn estimator: text, holder and target in, stance out.
 
-    Use :func:`train` or :func:`load_model` to get one.
+    Its parameters are those of :func:`build_pipeline` and ``holder_model``; ``fit`` builds that
+    pipeline and fits it (and the holder-attribution model) on the rows it is given, so
+    :func:`sklearn.base.clone`, :class:`~sklearn.model_selection.GridSearchCV` and
+    :func:`~sklearn.model_selection.cross_validate` work on it, the loaded default model included
+    (a clone has the loaded model's parameters, unfitted). :func:`train` fits one on the bundled
+    corpus and your rows; :func:`load_model` loads a saved one.
 
     Parameters
     ----------
-    pipeline : sklearn.pipeline.Pipeline
-        A fitted pipeline from :func:`build_pipeline`.
-    metadata : dict
-        Library and scikit-learn versions, labels, training-data hash, short hashes of the
-        training rows (``training_rows``, see :func:`train`), metrics, date, parameters.
-    holders : sklearn.pipeline.Pipeline, optional
-        A fitted holder-attribution pipeline (:func:`stance.attribution.build_holder_pipeline`),
-        used by :func:`stance.analyze` to decide who holds a stance.
+    C, word_ngrams, char_ngrams, min_df, relation_ngrams, window, class_weight, calibration, cv, \
+events, learner
+        See :func:`build_pipeline`. ``cv`` is lowered to the smallest label count when a label
+        has fewer rows (the fitted pipeline's value is ``metadata_["params"]["cv"]``).
+    holder_model : bool, default True
+        Also fit the holder-attribution model (:func:`stance.attribution.build_holder_pipeline`)
+        that :func:`stance.analyze` uses to decide who holds a stance. It learns from sentences
+        annotated exhaustively (every holder toward every target they name); an optional
+        ``speaker`` column of ``X`` gives the speaker of a statement. False skips it (quicker in
+        a grid search that only scores stances).
 
     Attributes
     ----------
     classes_ : ndarray of str
         The labels in the column order of :meth:`predict_proba`.
+    pipeline_ : sklearn.pipeline.Pipeline
+        The fitted stance pipeline (steps ``features`` and ``classifier``).
+    holders_ : sklearn.pipeline.Pipeline or None
+        The fitted holder-attribution pipeline, None when not fitted or when the rows gave no
+        holder candidates of both kinds.
+    metadata_ : dict
+        Library and scikit-learn versions, labels, training-data hash, short hashes of the
+        training rows (``training_rows``, see :func:`train`), metrics, date, parameters.
+
+    Examples
+    --------
+    >>> from sklearn.base import clone
+    >>> model = load_model()
+    >>> clone(model).get_params()["C"]
+    4.0
+    >>> X = [{"text": "Japan condemned Russia's invasion of Ukraine.", "holder": "JPN",
+    ...       "target": "RUS"}]
+    >>> model.predict(X).tolist()
+    ['oppose']
     """
 
-    def __init__(self, pipeline: Pipeline, metadata: dict[str, Any],
-                 holders: Pipeline | None = None) -> None:
-        check_is_fitted(pipeline)
-        self.pipeline = pipeline
-        self.metadata = metadata
-        self.holders = holders
+    def __init__(self, *, C: float = 4.0, word_ngrams: tuple[int, int] = (1, 2),
+                 char_ngrams: tuple[int, int] = (2, 5), min_df: int = 2,
+                 relation_ngrams: tuple[int, int] | None = (1, 3), window: int = 6,
+                 class_weight: str | None = "balanced", calibration: str = "sigmoid", cv: int = 5,
+                 events: bool = False, learner: str = "logistic", holder_model: bool = True) -> None:
+        self.C = C
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.relation_ngrams = relation_ngrams
+        self.window = window
+        self.class_weight = class_weight
+        self.calibration = calibration
+        self.cv = cv
+        self.events = events
+        self.learner = learner
+        self.holder_model = holder_model
 
-    @property
-    def classes_(self) -> np.ndarray:
-        return self.pipeline.classes_
+    @classmethod
+    def from_fitted(cls, pipeline: Pipeline, metadata: dict[str, Any],
+                    holders: Pipeline | None = None) -> StanceModel:
+        """Wrap a fitted pipeline (and holder pipeline) with its metadata.
+
+        The parameters are read back from ``metadata["params"]`` (those of
+        :func:`build_pipeline`; other keys, such as ``grid_weight``, stay in the metadata only).
+
+        Parameters
+        ----------
+        pipeline : sklearn.pipeline.Pipeline
+            A fitted pipeline from :func:`build_pipeline`.
+        metadata : dict
+            As in :attr:`metadata_`.
+        holders : sklearn.pipeline.Pipeline, optional
+            A fitted holder-attribution pipeline.
+
+        Returns
+        -------
+        StanceModel
+
+        Examples
+        --------
+        >>> model = load_model()
+        >>> copy = StanceModel.from_fitted(model.pipeline_, dict(model.metadata_), model.holders_)
+        >>> copy.predict([{"text": "Japan condemned Russia.", "holder": "JPN", "target": "RUS"}])
+        array(['oppose'], dtype=object)
+        """
+        check_is_fitted(pipeline)
+        names = cls._get_param_names()
+        saved = metadata.get("params") if isinstance(metadata.get("params"), dict) else {}
+        params = {k: tuple(v) if isinstance(v, list) else v for k, v in saved.items() if k in names}
+        model = cls(**params)
+        model._set_fitted(pipeline, metadata, holders)
+        return model
+
+    def _set_fitted(self, pipeline: Pipeline, metadata: dict[str, Any],
+                    holders: Pipeline | None) -> None:
+        self.pipeline_ = pipeline
+        self.holders_ = holders
+        self.metadata_ = metadata
+        self.classes_ = np.asarray(pipeline.classes_)
+
+    def _pipeline_params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.get_params().items() if k != "holder_model"}
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> StanceModel:
+        """Fit the stance pipeline (and the holder model) on labelled rows.
+
+        Parameters
+        ----------
+        X : DataFrame or list of dict
+            Columns ``text``, ``target``, optionally ``holder`` (a code, or empty for no holder)
+            and ``speaker`` (the speaker of a statement, for the holder model).
+        y : array-like of str
+            "oppose", "neutral" or "support" per row.
+        sample_weight : array-like of float, optional
+            Weight of each row in the stance classifier.
+
+        Returns
+        -------
+        StanceModel
+            self, fitted.
+
+        Raises
+        ------
+        ValueError
+            If a row or label is invalid (see :func:`validate_training_data`), or the rows have
+            fewer than two labels or fewer than two rows of a label.
+
+        Examples
+        --------
+        >>> rows = default_corpus("train").sample(600, random_state=0)
+        >>> model = StanceModel(C=2.0, holder_model=False).fit(rows, rows["stance"])
+        >>> model.holders_ is None
+        True
+        """
+        frame = as_table(X)
+        labels = np.asarray(y, dtype=object).ravel() if not isinstance(y, str) else None
+        if labels is None or len(labels) != len(frame):
+            raise ValueError(f"y must hold one label per row of X ({len(frame)} rows), got "
+                             f"{'a string' if labels is None else f'{len(labels)} labels'}")
+        data = validate_training_data(frame.assign(stance=labels), name="X")
+        weight = None
+        if sample_weight is not None:
+            weight = np.asarray(sample_weight, dtype=float).ravel()
+            if weight.shape != (len(data),) or not np.isfinite(weight).all() or (weight < 0).any():
+                raise ValueError(f"sample_weight must be {len(data)} finite weights >= 0")
+        holder_rows = data.assign(speaker=_speaker_column(frame)) if self.holder_model else None
+        return self._fit(data, weight, holder_rows)
+
+    def _fit(self, rows: pd.DataFrame, sample_weight: np.ndarray | None,
+             holder_rows: pd.DataFrame | None) -> StanceModel:
+        """Fit on validated rows (column ``stance`` the labels); the holder model on ``holder_rows``."""
+        labels = sorted(rows["stance"].unique())
+        if len(labels) < 2:
+            raise ValueError(f"data: need at least two stance labels to train, found {labels}")
+        counts = rows["stance"].value_counts()
+        params = self._pipeline_params()
+        params["cv"] = min(int(params["cv"]), int(counts.min()))
+        if params["cv"] < 2:
+            raise ValueError(f"data: each label needs at least 2 rows for calibration; counts are "
+                             f"{counts.to_dict()}")
+        pipeline = build_pipeline(**params)
+        # One BLAS/OpenMP thread while fitting: the solvers work on small dense blocks, and a thread
+        # pool as wide as the machine oversubscribes a small one (more so when anything else runs).
+        with threadpool_limits(limits=1):
+            fit_params = ({} if sample_weight is None or (sample_weight == 1).all()
+                          else {"classifier__sample_weight": sample_weight})
+            pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy(), **fit_params)
+            holders = None if holder_rows is None else _train_holders([holder_rows])
+        metadata = {
+            "library": "stance",
+            "stance_version": __version__,
+            "sklearn_version": sklearn.__version__,
+            "python_version": platform.python_version(),
+            "labels": [str(c) for c in pipeline.classes_],
+            "training_sha256": _sha256_rows(rows),
+            "n_rows": len(rows),
+            "label_counts": {str(k): int(v) for k, v in counts.items()},
+            "training_rows": _training_rows(rows),
+            "include_default": False,
+            "corpus_split": None,
+            "params": {k: list(v) if isinstance(v, tuple) else v
+                       for k, v in dict(params, holder_model=self.holder_model).items()},
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "metrics": {},
+        }
+        self._set_fitted(pipeline, metadata, holders)
+        return self
 
     def predict(self, X: Any) -> np.ndarray:
         """Predict the stance of each (text, holder, target) row.
 
         Parameters
         ----------
-        X : DataFrame
-            Columns ``text``, ``target`` and optionally ``holder`` (a code; None, NaN or "" for no
-            holder).
+        X : DataFrame, list of dict or NumPy record array
+            Columns (keys, fields) ``text``, ``target`` and optionally ``holder`` (a code; None,
+            NaN or "" for no holder). Anything else raises a ``TypeError`` that says so.
 
         Returns
         -------
@@ -434,17 +599,43 @@ class StanceModel:
         >>> model.predict(X).tolist()
         ['oppose']
         """
+        check_is_fitted(self)
         rows = as_rows(X)
         if rows.empty:
             return np.array([], dtype=object)
-        return self.pipeline.predict(rows)
+        return self.pipeline_.predict(rows)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Calibrated probabilities, columns in the order of :attr:`classes_`."""
+        """Calibrated probabilities, columns in the order of :attr:`classes_`.
+
+        Parameters
+        ----------
+        X : DataFrame, list of dict or NumPy record array
+            As in :meth:`predict`.
+
+        Returns
+        -------
+        ndarray of shape (n_rows, 3)
+
+        Examples
+        --------
+        >>> model = load_model()
+        >>> p = model.predict_proba([{"text": "Japan condemned Russia.", "target": "RUS"}])
+        >>> p.shape, bool(abs(p.sum() - 1) < 1e-9)
+        ((1, 3), True)
+        """
+        check_is_fitted(self)
         rows = as_rows(X)
         if rows.empty:
             return np.zeros((0, len(self.classes_)))
-        return self.pipeline.predict_proba(rows)
+        return self.pipeline_.predict_proba(rows)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        tags.input_tags.dict = True
+        return tags
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Save the model with joblib and write its metadata beside it.
@@ -465,14 +656,15 @@ class StanceModel:
         """
         from .io import atomic_write
 
+        check_is_fitted(self)
         path = Path(path)
         with atomic_write(path, "wb") as fh:
-            joblib.dump({"pipeline": self.pipeline, "holders": self.holders,
-                         "metadata": self.metadata}, fh, compress=3)
-        meta = dict(self.metadata, file_sha256=_file_sha256(path), file_name=path.name)
+            joblib.dump({"pipeline": self.pipeline_, "holders": self.holders_,
+                         "metadata": self.metadata_}, fh, compress=3)
+        meta = dict(self.metadata_, file_sha256=_file_sha256(path), file_name=path.name)
         with atomic_write(_meta_path(path)) as fh:
             fh.write(json.dumps(meta, indent=2, sort_keys=True))
-        self.metadata = meta
+        self.metadata_ = meta
         return path
 
     def explain(self, text: str, target: str, holder: str | None = None, top: int = 10
@@ -481,14 +673,18 @@ class StanceModel:
 
         See :func:`explain`.
         """
+        check_is_fitted(self)
         return _explain(self, text, target, holder, top)
 
-    def __repr__(self) -> str:
-        meta = self.metadata
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        params = super().__repr__(N_CHAR_MAX)
+        meta = getattr(self, "metadata_", None)
+        if meta is None:
+            return params
         f1 = meta.get("metrics", {}).get("training_fit", {}).get("macro_f1")
         score = f", training macro_f1={f1:.3f}" if isinstance(f1, float) else ""
-        return (f"StanceModel(trained={meta.get('created', '?')}, rows={meta.get('n_rows', '?')}"
-                f"{score})")
+        return (f"{params} fitted: trained={meta.get('created', '?')}, "
+                f"rows={meta.get('n_rows', '?')}{score}")
 
 
 def _meta_path(path: Path) -> Path:
@@ -572,39 +768,17 @@ def train(data: pd.DataFrame | None = None, include_default: bool = False, *,
         holder_frames.append(frames[-1].assign(speaker=corpus["speaker"].to_numpy())[~gridded])
     rows = pd.concat(frames, ignore_index=True)
     sample_weight = np.concatenate(weights)
-    labels = sorted(rows["stance"].unique())
-    if len(labels) < 2:
-        raise ValueError(f"data: need at least two stance labels to train, found {labels}")
-    counts = rows["stance"].value_counts()
-    cv = min(params.pop("cv", 5), int(counts.min()))
-    if cv < 2:
-        raise ValueError(f"data: each label needs at least 2 rows for calibration; counts are "
-                         f"{counts.to_dict()}")
-    pipeline = build_pipeline(cv=cv, **params)
-    # One BLAS/OpenMP thread while fitting: the solvers work on small dense blocks, and a thread
-    # pool as wide as the machine oversubscribes a small one (more so when anything else runs).
-    with threadpool_limits(limits=1):
-        fit_params = {} if (sample_weight == 1).all() else {"classifier__sample_weight": sample_weight}
-        pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy(), **fit_params)
-        holders = _train_holders(holder_frames)
-    metadata = {
-        "library": "stance",
-        "stance_version": __version__,
-        "sklearn_version": sklearn.__version__,
-        "python_version": platform.python_version(),
-        "labels": [str(c) for c in pipeline.classes_],
-        "training_sha256": _sha256_rows(rows),
-        "n_rows": len(rows),
-        "label_counts": {str(k): int(v) for k, v in counts.items()},
-        "training_rows": _training_rows(rows),
-        "include_default": bool(include_default or data is None),
-        "corpus_split": split,
-        "params": {"cv": cv, "grid_weight": float(grid_weight),
-                   **{k: v if not isinstance(v, tuple) else list(v) for k, v in params.items()}},
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "metrics": {},
-    }
-    model = StanceModel(pipeline, metadata, holders)
+    unknown = set(params) - set(StanceModel._get_param_names())
+    if unknown:
+        raise TypeError(f"train() got unexpected parameter(s) {sorted(unknown)}; the model's "
+                        f"parameters are {StanceModel._get_param_names()}")
+    model = StanceModel(**params)
+    holder_rows = pd.concat(holder_frames, ignore_index=True) if model.holder_model else None
+    model._fit(rows, sample_weight, holder_rows)
+    metadata = model.metadata_
+    metadata["include_default"] = bool(include_default or data is None)
+    metadata["corpus_split"] = split
+    metadata["params"]["grid_weight"] = float(grid_weight)
     # Scores on the training rows themselves: a check that the fit worked, not an estimate of
     # accuracy on new text (use evaluate() on held-out rows for that).
     with threadpool_limits(limits=1):
@@ -729,7 +903,7 @@ def evaluate(model: StanceModel | None, data: pd.DataFrame) -> Evaluation:
 
 def _warn_overlap(model: StanceModel, rows: pd.DataFrame) -> None:
     """Warn when ``rows`` (validated) hold rows the model was trained on."""
-    info = model.metadata.get("training_rows")
+    info = model.metadata_.get("training_rows")
     if not isinstance(info, dict) or not rows.size:
         return
     known = set(info["hashes"])
@@ -758,7 +932,7 @@ def _evaluate(model: StanceModel, rows: pd.DataFrame) -> Evaluation:
                              index=list(LABELS))
     confusion = pd.DataFrame(confusion_matrix(y, pred, labels=list(LABELS)),
                              index=[f"true {c}" for c in LABELS], columns=list(LABELS))
-    counts = model.metadata.get("label_counts") or pd.Series(y).value_counts().to_dict()
+    counts = model.metadata_.get("label_counts") or pd.Series(y).value_counts().to_dict()
     majority = max(counts, key=counts.get)
     base = {"model": (macro, favg, acc)}
     base["majority_class"] = _scores(y, np.full(len(y), majority, dtype=object))
@@ -776,7 +950,7 @@ def _explain(model: StanceModel, text: str, target: str, holder: str | None, top
              ) -> pd.DataFrame:
     row = pd.DataFrame({"text": [text], "holder": [holder or ""], "target": [target]})
     rows = as_rows(row)
-    pipeline = model.pipeline
+    pipeline = model.pipeline_
     features = pipeline.named_steps["features"]
     clf = pipeline.named_steps["classifier"]
     x = features.transform(rows)
@@ -1140,7 +1314,7 @@ def _load_verified(path: Path, *, default: bool = False) -> StanceModel:
                       "with `stance train` if its predictions look wrong", stacklevel=3)
     try:
         payload = joblib.load(path)
-        model = StanceModel(payload["pipeline"], meta, payload.get("holders"))
+        model = StanceModel.from_fitted(payload["pipeline"], meta, payload.get("holders"))
     except Exception as exc:  # the file is as saved, so the installed code cannot read it
         raise ValueError(f"{path}: cannot load the model saved by stance {meta['stance_version']} "
                          f"({type(exc).__name__}: {exc}); retrain it with `stance train`") from exc
@@ -1189,7 +1363,7 @@ def _default_model() -> StanceModel:
               f"benchmarks/bench_model.py for its time); it will be cached in {path.parent}",
               file=sys.stderr, flush=True)
         model = train(None)
-        model.metadata["default"] = True
+        model.metadata_["default"] = True
         try:
             model.save(path)
         except OSError as exc:

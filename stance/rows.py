@@ -42,6 +42,49 @@ REQUIRED = ("text", "holder", "target")
 MENTIONS = "mentions"
 
 
+def as_table(X: Any, *, name: str = "X") -> pd.DataFrame:
+    """``X`` as a DataFrame: a DataFrame, a list (or tuple) of dicts, or a NumPy record array.
+
+    Parameters
+    ----------
+    X : DataFrame, list of dict or structured ndarray
+        The rows; their columns are not checked here (see :func:`as_rows`).
+    name : str
+        Argument name used in the error message.
+
+    Returns
+    -------
+    DataFrame
+        ``X`` itself when it is one.
+
+    Raises
+    ------
+    TypeError
+        For anything else (a plain array, a Series, a string, a list of lists ...), naming it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> records = np.array([("Japan condemned Russia.", "RUS")],
+    ...                    dtype=[("text", object), ("target", object)])
+    >>> as_table(records).columns.tolist()
+    ['text', 'target']
+    """
+    if isinstance(X, pd.DataFrame):
+        return X
+    if isinstance(X, np.ndarray) and X.dtype.names:
+        return pd.DataFrame.from_records(X)
+    if isinstance(X, (list, tuple)) and all(isinstance(r, dict) for r in X):
+        return pd.DataFrame(list(X))
+    kind = type(X).__name__
+    if isinstance(X, (list, tuple)):
+        kind = f"a {kind} of {next(type(r).__name__ for r in X if not isinstance(r, dict))}"
+    if isinstance(X, np.ndarray):
+        kind = f"a {X.ndim}-d {X.dtype} array without field names"
+    raise TypeError(f"{name} must be a DataFrame, a list of dicts or a NumPy record array with "
+                    f"columns text, target and (optionally) holder, got {kind}")
+
+
 def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     """Validate ``X`` and return a DataFrame with string columns ``text``, ``holder``, ``target``.
 
@@ -52,8 +95,8 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
 
     Parameters
     ----------
-    X : DataFrame or list of dict
-        Rows with at least ``text`` and ``target``.
+    X : DataFrame, list of dict or NumPy record array
+        Rows with at least ``text`` and ``target`` (see :func:`as_table`).
     name : str
         Argument name used in error messages.
 
@@ -74,13 +117,7 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     >>> as_rows([{"text": "Japan condemned Russia.", "target": "RUS"}]).holder.tolist()
     ['']
     """
-    if isinstance(X, pd.DataFrame):
-        frame = X
-    elif isinstance(X, (list, tuple)) and all(isinstance(r, dict) for r in X):
-        frame = pd.DataFrame(list(X))
-    else:
-        raise TypeError(f"{name} must be a DataFrame (or a list of dicts) with columns text, "
-                        f"holder and target, got {type(X).__name__}")
+    frame = as_table(X, name=name)
     missing = [c for c in ("text", "target") if c not in frame.columns]
     if missing:
         raise ValueError(f"{name} is missing the column(s) {missing}; it has {list(frame.columns)}")

@@ -24,7 +24,7 @@ from stance.model import default_corpus
 
 
 def _holders(model, text, target, speaker=""):
-    return {code for code, _ in predict_holders(model.holders, text, target, speaker)}
+    return {code for code, _ in predict_holders(model.holders_, text, target, speaker)}
 
 
 def test_holder_pipeline_is_cloneable():
@@ -71,7 +71,7 @@ def test_holder_training_rows_without_speaker_column():
 
 
 def test_default_model_has_holder_pipeline(default_model):
-    assert default_model.holders is not None
+    assert default_model.holders_ is not None
 
 
 def test_named_condemner_is_a_holder(default_model):
@@ -89,13 +89,13 @@ def test_speaker_rule(default_model):
 
 
 def test_predict_holders_probabilities(default_model):
-    found = predict_holders(default_model.holders, "Japan and Britain condemned Russia.", "RUS")
+    found = predict_holders(default_model.holders_, "Japan and Britain condemned Russia.", "RUS")
     assert found and all(0.5 <= p <= 1 for _, p in found)
-    assert predict_holders(default_model.holders, "Japan condemned Russia.", "RUS", threshold=1.01) == []
+    assert predict_holders(default_model.holders_, "Japan condemned Russia.", "RUS", threshold=1.01) == []
 
 
 def test_evaluate_holders(default_model):
-    scores = evaluate_holders(default_model.holders, default_corpus("test"))
+    scores = evaluate_holders(default_model.holders_, default_corpus("test"))
     for key in ("set_accuracy", "precision", "recall", "f1", "reachable"):
         assert 0.0 <= scores[key] <= 1.0, key
     p, r = scores["precision"], scores["recall"]
@@ -461,12 +461,12 @@ def test_predict_holders_batch_reads_rules_only_where_they_matter(default_model,
     pairs = corpus.drop_duplicates(["text", "target", "speaker"]).head(500)
     groups = [{"text": t, "target": g, "speaker": s}
               for t, g, s in zip(pairs["text"], pairs["target"], pairs["speaker"])]
-    got = predict_holders_batch(default_model.holders, groups, threshold=threshold)
+    got = predict_holders_batch(default_model.holders_, groups, threshold=threshold)
     checked = 0
     for g, chosen in zip(groups, got):
         rows = candidate_rows(g["text"], g["target"], g["speaker"])
         if rows:
-            proba = default_model.holders.predict_proba(pd.DataFrame(rows))[:, 1]
+            proba = default_model.holders_.predict_proba(pd.DataFrame(rows))[:, 1]
             want = choose_holders([r["candidate"] for r in rows], proba, g["target"], g["speaker"],
                                   threshold, forced=[bool(r[PARTNER]) for r in rows])
         else:

@@ -205,7 +205,7 @@ def test_train_then_evaluate(capsys, trained, labelled):
     assert trained.with_name(trained.name + ".meta.json").is_file()
     assert sorted(p.name for p in trained.parent.iterdir()) == ["m.joblib", "m.joblib.meta.json"]
     loaded = stance.load_model(trained)
-    assert loaded.metadata["n_rows"] == 36
+    assert loaded.metadata_["n_rows"] == 36
     code, out, err = run(capsys, "evaluate", labelled, "--model", trained)
     assert code == 0, err
     assert "rows scored: 36" in out

@@ -187,7 +187,7 @@ def test_save_load_round_trip(small_model, saved, test_split):
     np.testing.assert_array_equal(loaded.predict(X), small_model.predict(X))
     np.testing.assert_array_equal(loaded.predict_proba(X), small_model.predict_proba(X))
     assert list(loaded.classes_) == list(small_model.classes_)
-    assert loaded.holders is not None
+    assert loaded.holders_ is not None
 
 
 def test_metadata_file(small_model, saved):
@@ -198,7 +198,7 @@ def test_metadata_file(small_model, saved):
     assert meta["sklearn_version"] == sklearn.__version__
     assert meta["labels"] == list(LABELS)
     assert len(meta["training_sha256"]) == 64 and len(meta["file_sha256"]) == 64
-    assert meta["training_sha256"] == small_model.metadata["training_sha256"]
+    assert meta["training_sha256"] == small_model.metadata_["training_sha256"]
     assert meta["n_rows"] == 600
     assert meta["training_rows"]["fraction"] == 1.0
     hashes = meta["training_rows"]["hashes"]
@@ -212,8 +212,8 @@ def test_same_training_rows_same_training_hash():
     a = train(_frame(), cv=2)
     b = train(_frame(), cv=2)
     c = train(_frame(text=(0, "Japan denounced Russia.")), cv=2)
-    assert a.metadata["training_sha256"] == b.metadata["training_sha256"]
-    assert a.metadata["training_sha256"] != c.metadata["training_sha256"]
+    assert a.metadata_["training_sha256"] == b.metadata_["training_sha256"]
+    assert a.metadata_["training_sha256"] != c.metadata_["training_sha256"]
 
 
 @pytest.mark.parametrize("tamper", ["append", "flip"])
@@ -333,7 +333,7 @@ def test_optional_metadata_fields_may_be_absent(saved, tmp_path):
     path = _copy(saved, tmp_path)
     _edit_meta(path, lambda meta: [meta.pop(k) for k in ("training_rows", "corpus_split")])
     model = load_model(path)
-    assert "training_rows" not in model.metadata
+    assert "training_rows" not in model.metadata_
 
 
 def test_other_stance_version_loads_with_a_warning(saved, tmp_path, test_split):
@@ -369,7 +369,8 @@ def private_default(monkeypatch, tmp_path, small_model):
 
     def cheap_train(data=None, **params):
         calls.append(data)
-        return M.StanceModel(small_model.pipeline, dict(small_model.metadata), small_model.holders)
+        return M.StanceModel.from_fitted(small_model.pipeline_, dict(small_model.metadata_),
+                                         small_model.holders_)
 
     path = tmp_path / "default.joblib"
     monkeypatch.setattr(M, "_default_path", lambda: path)
@@ -408,11 +409,11 @@ def test_bad_default_cache_warns_once_and_is_rebuilt(private_default, damage):
     messages = [str(w.message) for w in caught]
     assert len(messages) == 1 and "cached default model unusable" in messages[0], messages
     assert "retraining" in messages[0]
-    assert len(calls) == 2 and model.metadata["default"] is True
+    assert len(calls) == 2 and model.metadata_["default"] is True
     M._default_model.cache_clear()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert M._default_model().metadata["file_sha256"] == model.metadata["file_sha256"]
+        assert M._default_model().metadata_["file_sha256"] == model.metadata_["file_sha256"]
     assert len(calls) == 2  # the rebuilt cache is served
 
 
@@ -498,7 +499,7 @@ def cheap_train(data=None, **params):
 
 M.train = cheap_train
 (shared / f"asked-{os.getpid()}").touch()
-print(M.load_model().metadata["file_sha256"])
+print(M.load_model().metadata_["file_sha256"])
 """
 
 
@@ -675,8 +676,8 @@ def test_evaluate_does_not_warn_on_new_rows(small_model, test_split):
         warnings.simplefilter("always")
         evaluate(small_model, test_split.head(40))
     assert _overlap_warnings(caught) == []
-    untracked = stance.StanceModel(small_model.pipeline, {
-        k: v for k, v in small_model.metadata.items() if k != "training_rows"}, small_model.holders)
+    untracked = stance.StanceModel.from_fitted(small_model.pipeline_, {
+        k: v for k, v in small_model.metadata_.items() if k != "training_rows"}, small_model.holders_)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         evaluate(untracked, _small_model_rows().head(10))  # a model saved without row hashes
@@ -695,13 +696,13 @@ def test_overlap_is_estimated_from_a_share_of_many_training_rows(monkeypatch):
     assert info["fraction"] == 0.25 and 350 < len(info["hashes"]) < 650
     assert all(int(h, 16) < M._hash_cutoff(0.25) for h in info["hashes"])
     with pytest.warns(UserWarning, match=r"^about [\d,]+ of the 1,000 evaluation rows .*estimated") as w:
-        M._warn_overlap(SimpleNamespace(metadata={"training_rows": info}), rows.head(1000))
+        M._warn_overlap(SimpleNamespace(metadata_={"training_rows": info}), rows.head(1000))
     estimate = int(str(w[0].message).split()[1].replace(",", ""))
     assert 600 < estimate <= 1000
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        M._warn_overlap(SimpleNamespace(metadata={"training_rows": info}), rows.tail(0))
-        M._warn_overlap(SimpleNamespace(metadata={"training_rows": M._training_rows(rows.head(1000))}),
+        M._warn_overlap(SimpleNamespace(metadata_={"training_rows": info}), rows.tail(0))
+        M._warn_overlap(SimpleNamespace(metadata_={"training_rows": M._training_rows(rows.head(1000))}),
                         rows.tail(500))
 
 

@@ -28,7 +28,8 @@ def labelled(tmp_path_factory, training_rows) -> Path:
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory, small_model) -> Path:
     path = tmp_path_factory.mktemp("model") / "m.joblib"
-    stance.StanceModel(small_model.pipeline, dict(small_model.metadata), small_model.holders).save(path)
+    stance.StanceModel.from_fitted(small_model.pipeline_, dict(small_model.metadata_),
+                                   small_model.holders_).save(path)
     return path
 
 
