@@ -181,3 +181,17 @@ def test_dense_transformers_give_pandas_output(transformer, rows):
     assert isinstance(out, pd.DataFrame)
     assert list(out.columns) == list(transformer.fit(rows).get_feature_names_out())
     np.testing.assert_allclose(out.to_numpy(), transformer.transform(rows))
+
+
+def test_the_model_is_the_last_step_of_a_pipeline(rows, fitted):
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    def strip_texts(X: pd.DataFrame) -> pd.DataFrame:
+        return X.assign(text=X["text"].str.strip())
+
+    pipe = make_pipeline(FunctionTransformer(strip_texts), StanceModel(**QUICK))
+    padded = rows.assign(text="  " + rows["text"] + "  ")
+    pipe.fit(padded, rows["stance"])
+    np.testing.assert_allclose(pipe.predict_proba(padded), fitted.predict_proba(rows))
+    assert list(pipe.classes_) == list(fitted.classes_)
