@@ -10,7 +10,10 @@ The gazetteer is a set of reviewable data files in ``stance/data/``:
     names, with flags (``case``: match only in this case or in an all-caps line; ``ambiguous``:
     a common word that needs evidence; ``prefix``: a combining form such as ``Sino-``);
 ``leaders.tsv``
-    heads of state and government and foreign ministers with their terms of office;
+    heads of state and government and foreign ministers with their terms of office, and the
+    officials who speak for a state abroad: foreign-ministry spokespersons, press secretaries
+    whose statements are the state's foreign policy (the Kremlin's, the White House's), and
+    China's and Russia's ambassadors to the UN and the US (Taiwan's representatives in Washington);
 ``not_actors.tsv``
     phrases that contain a country's name but are not that country acting (South China Sea,
     Moscow, Idaho, Michael Jordan, fine china);
@@ -98,8 +101,10 @@ class Mention:
     person : str or None
         For ``via="leader"``: the person's full name.
     office : str or None
-        For ``via="leader"``: ``head_of_state``, ``head_of_government``, ``foreign_minister`` or
-        ``head_of_organisation``.
+        For ``via="leader"``: ``head_of_state``, ``head_of_government``, ``foreign_minister``,
+        ``head_of_organisation``, ``spokesperson`` (of a foreign ministry or the EU's foreign
+        service), ``press_secretary`` (for a head of state or government, or a defence or
+        security office), ``ambassador_un`` or ``ambassador_us``.
     former : bool or None
         For ``via="leader"``: True when the person did not hold the office on the ``as_of`` date.
     """

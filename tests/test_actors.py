@@ -187,6 +187,90 @@ def test_as_of_picks_office_holder() -> None:
     assert (m.code, m.office, m.former) == ("RUS", "head_of_government", False)
 
 
+# --- officials who speak for a state: spokespersons, press secretaries, envoys -------------------
+
+
+def _leader(text: str, as_of: str) -> tuple:
+    found = [m for m in find_actors(text, as_of=as_of) if m.via == "leader"]
+    assert len(found) == 1, found
+    m = found[0]
+    return m.code, m.person, m.office, m.former
+
+
+@pytest.mark.parametrize(("text", "as_of", "expected"), [
+    ("At the daily briefing, Foreign Ministry spokesperson Mao Ning rejected the remarks.",
+     "2023-06-14", ("CHN", "Mao Ning", "spokesperson", False)),
+    ("Maria Zakharova said Moscow would respond.", "2022-10-03",
+     ("RUS", "Maria Zakharova", "spokesperson", False)),
+    ("Zakharova wrote on Telegram that the claims were absurd.", "2019-02-01",
+     ("RUS", "Maria Zakharova", "spokesperson", False)),
+    # the UN's spelling, the transliteration and the surname alone in either spelling
+    ("Vassily Nebenzia asked for an emergency session.", "2022-02-24",
+     ("RUS", "Vasily Nebenzya", "ambassador_un", False)),
+    ("Nebenzya vetoed nothing that day.", "2018-05-02",
+     ("RUS", "Vasily Nebenzya", "ambassador_un", False)),
+    ("Envoy Zhang Jun spoke after the vote.", "2021-03-10", ("CHN", "Zhang Jun", "ambassador_un", False)),
+    ("Sergey Kislyak attended the dinner.", "2016-04-27", ("RUS", "Sergey Kislyak", "ambassador_us", False)),
+    ("Peskov declined to comment on the report.", "2024-08-30",
+     ("RUS", "Dmitry Peskov", "press_secretary", False)),
+    ("Hsiao Bi-khim met senators on Capitol Hill.", "2021-09-15",
+     ("TWN", "Hsiao Bi-khim", "ambassador_us", False)),
+    # 程建人 is C. J. Chen in Washington; "Chen Chien-jen" stays the 2023-24 premier
+    ("C.J. Chen thanked Congress for its support.", "2003-05-01",
+     ("TWN", "C. J. Chen", "ambassador_us", False)),
+    ("Press Secretary Kitamura Toshihiro answered questions.", "2024-09-04",
+     ("JPN", "Toshihiro Kitamura", "spokesperson", False)),
+    ("EU spokesperson Peter Stano said the bloc was concerned.", "2021-05-20",
+     ("EU", "Peter Stano", "spokesperson", False)),
+])
+def test_officials_resolve_with_their_office(text: str, as_of: str, expected: tuple) -> None:
+    assert _leader(text, as_of) == expected
+
+
+def test_an_official_out_of_office_is_former() -> None:
+    assert _leader("Mao Ning took questions.", "2019-06-01")[2:] == ("spokesperson", True)
+    assert _leader("Zhao Lijian posted a cartoon.", "2024-02-01")[2:] == ("spokesperson", True)
+
+
+@pytest.mark.parametrize(("as_of", "office", "former"), [
+    ("2008-11-20", "spokesperson", False),     # first term at the podium
+    ("2011-01-01", "spokesperson", True),      # between the terms
+    ("2013-06-01", "spokesperson", False),     # second term
+    ("2022-03-01", "ambassador_us", False),
+    ("2023-03-07", "foreign_minister", False),
+    ("2024-03-01", "foreign_minister", True),
+])
+def test_one_person_several_offices_by_date(as_of: str, office: str, former: bool) -> None:
+    assert _leader("Qin Gang spoke to reporters.", as_of) == ("CHN", "Qin Gang", office, former)
+
+
+@pytest.mark.parametrize(("text", "as_of", "office"), [
+    ("Lavrov arrived in New York.", "1999-09-20", "ambassador_un"),
+    ("Lavrov arrived in New York.", "2019-09-20", "foreign_minister"),
+    ("David Lee presented the new office.", "2005-03-01", "ambassador_us"),
+    ("David Lee presented the new office.", "2017-03-01", "foreign_minister"),
+    ("John Kirby briefed reporters.", "2016-03-01", "spokesperson"),
+    ("John Kirby briefed reporters.", "2023-03-01", "press_secretary"),
+])
+def test_a_later_office_of_the_same_person(text: str, as_of: str, office: str) -> None:
+    assert _leader(text, as_of)[2:] == (office, False)
+
+
+@pytest.mark.parametrize("text", [
+    "Miller said the shipment had been delayed.",       # Matthew Miller's surname is too common
+    "Price said the index rose in March.",              # Ned Price's is a word
+    "An Antonov transport plane landed at the airfield.",  # the aircraft maker, not the envoy
+    "Kirby said the team would appeal.",
+    "Bruce said the concert was sold out.",
+    "Andrew Lee opened a restaurant in Vancouver.",     # left out: a common Western-ordered name
+    "Chen Chien-jen spoke on public health.",           # the premier, not the envoy C. J. Chen
+])
+def test_ambiguous_official_names_do_not_match_an_official(text: str) -> None:
+    people = [(m.person, m.office) for m in find_actors(text, as_of="2024-01-01") if m.via == "leader"]
+    assert all(office not in {"spokesperson", "press_secretary", "ambassador_un", "ambassador_us"}
+               for _, office in people), people
+
+
 def test_as_of_types() -> None:
     import datetime as dt
 

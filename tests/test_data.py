@@ -119,7 +119,8 @@ def test_leaders_well_formed() -> None:
     for i, row in enumerate(rows, start=2):
         assert row["code"] in codes, (i, row)
         assert row["office"] in {"head_of_state", "head_of_government", "foreign_minister",
-                                 "head_of_organisation"}, (i, row)
+                                 "head_of_organisation", "spokesperson", "press_secretary",
+                                 "ambassador_un", "ambassador_us"}, (i, row)
         start = dt.date.fromisoformat(row["start"])
         if row["end"]:
             assert start <= dt.date.fromisoformat(row["end"]), (i, row)
