@@ -240,3 +240,99 @@ def errors(gold: Gold, pred: pd.DataFrame) -> pd.DataFrame:
         ["false", "missed", "stance"], default="",
     )
     return both[both["kind"] != ""].sort_values(["item", "holder", "target"]).reset_index(drop=True)
+
+
+_KEY_ROW = re.compile(r"^\|\s*([A-Za-z0-9_.-]+)\s*\|[^|]*\|[^|]*\|([^|]*)\|")
+_KEY_PART = re.compile(r"^\s*([A-Z][A-Z0-9]{1,7}(?:\s*,\s*[A-Z][A-Z0-9]{1,7})*)\s*→\s*([A-Z]{3}):?\s+"
+                       r"(oppose|neutral|support)\b")
+
+
+def read_key_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read an answer key written as a Markdown table (``datasets/sample_articles_key.md``).
+
+    Each table row is ``| id | date | kind | main rows | deliberately no row |``; the main rows
+    read ``HOLDER[, HOLDER ...]→TARGET stance (note)``, separated by ``;``, with ``**`` emphasis
+    allowed and "—" for none. A pair may have two labels (a country that supports a target's
+    plan and stays neutral on its war); both are kept, in the key's order.
+
+    Parameters
+    ----------
+    path : path-like
+        The Markdown file.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``item``, ``holder``, ``target``, ``stance``, one row per labelled triple.
+
+    Raises
+    ------
+    ValueError
+        If a part of a main-rows cell is not ``HOLDERS→TARGET stance``, naming the file and line.
+
+    Examples
+    --------
+    >>> key = read_key_table("datasets/sample_articles_key.md")
+    >>> key[key["item"] == "s002"].values.tolist()
+    [['s002', 'UKR', 'RUS', 'oppose']]
+    """
+    records: list[tuple[str, str, str, str]] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            match = _KEY_ROW.match(line)
+            if not match or match.group(1) == "id" or not match.group(1).strip("-"):
+                continue
+            item, cell = match.group(1), match.group(2).replace("**", "").strip()
+            if cell.startswith("—"):
+                continue
+            for part in cell.split(";"):
+                triple = _KEY_PART.match(part)
+                if not triple:
+                    raise ValueError(f"{path}, line {number}: {part.strip()!r} is not "
+                                     "'HOLDER[, HOLDER ...]→TARGET oppose|neutral|support'")
+                holders, target, stance = triple.groups()
+                records += [(item, h.strip(), target, stance) for h in holders.split(",")]
+    return pd.DataFrame(records, columns=["item", "holder", "target", "stance"])
+
+
+def key_agreement(key: pd.DataFrame, pred: pd.DataFrame) -> pd.DataFrame:
+    """Compare item-level predictions with an answer key on the key's polar pairs.
+
+    A pair is polar when the key gives it oppose or support (its first polar label when it also
+    gives neutral). The prediction agrees when the item's stance for the pair
+    (:func:`item_triples`) is that label, and has the opposite sign when it is the other polar
+    label; a pair with no rows is missed.
+
+    Parameters
+    ----------
+    key : DataFrame
+        As :func:`read_key_table` returns.
+    pred : DataFrame
+        As :func:`item_triples` returns.
+
+    Returns
+    -------
+    DataFrame
+        One row per polar pair of the key: ``item``, ``holder``, ``target``, ``key`` (the label),
+        ``predicted`` (the label, or "" when missed) and ``outcome`` ("agree", "opposite",
+        "neutral" or "missed").
+
+    Examples
+    --------
+    >>> key = pd.DataFrame([("a", "UKR", "RUS", "oppose"), ("a", "CHN", "RUS", "neutral")],
+    ...                    columns=["item", "holder", "target", "stance"])
+    >>> pred = pd.DataFrame([("a", "UKR", "RUS", "support")],
+    ...                     columns=["item", "holder", "target", "stance"])
+    >>> key_agreement(key, pred)["outcome"].tolist()
+    ['opposite']
+    """
+    polar = key[key["stance"].isin(POLAR)].drop_duplicates(["item", "holder", "target"])
+    found = {(i, h, t): s for i, h, t, s in pred[["item", "holder", "target", "stance"]]
+             .itertuples(index=False, name=None)}
+    out = []
+    for item, holder, target, label in polar.itertuples(index=False, name=None):
+        got = found.get((item, holder, target), "")
+        outcome = ("missed" if not got else "agree" if got == label else
+                   "neutral" if got == "neutral" else "opposite")
+        out.append((item, holder, target, label, got, outcome))
+    return pd.DataFrame(out, columns=["item", "holder", "target", "key", "predicted", "outcome"])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stance.gold import errors, item_triples, parse_gold, score_items
+from stance.gold import errors, item_triples, key_agreement, parse_gold, read_key_table, score_items
 
 
 def _rows(*records):
@@ -131,3 +132,73 @@ def test_scores_are_bounded_and_perfect_on_themselves(gold_triples, pred_triples
     assert self_score["polar"]["fp"] == self_score["polar"]["fn"] == 0
     assert self_score["pairs"]["fp"] == self_score["pairs"]["fn"] == 0
     assert len(errors(gold, gold.triples)) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The bundled sample's answer key (datasets/sample_articles_key.md)
+# ---------------------------------------------------------------------------------------------
+
+KEY = Path(__file__).resolve().parents[1] / "datasets" / "sample_articles_key.md"
+SAMPLE = KEY.with_name("sample_articles.csv")
+
+
+def test_read_key_table_reads_lists_of_holders_emphasis_and_no_rows(tmp_path):
+    path = tmp_path / "key.md"
+    path.write_text("| id | date | kind | main rows | no row |\n|---|---|---|---|---|\n"
+                    "| a1 | 2020-01-01 | news | USA, GBR→CHN oppose (tariffs); **CHN→RUS support** | x |\n"
+                    "| a2 | 2020-01-02 | news | — (no stance) | weather |\n"
+                    "| a3 | 2020-01-03 | stmt | IND→RUS neutral; IND→RUS support | — |\n", encoding="utf-8")
+    assert read_key_table(path).values.tolist() == [
+        ["a1", "USA", "CHN", "oppose"], ["a1", "GBR", "CHN", "oppose"], ["a1", "CHN", "RUS", "support"],
+        ["a3", "IND", "RUS", "neutral"], ["a3", "IND", "RUS", "support"]]
+    path.write_text("| a4 | 2020-01-04 | news | USA opposes CHN |  |\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"key\.md, line 1: 'USA opposes CHN' is not 'HOLDER"):
+        read_key_table(path)
+
+
+def test_key_agreement_takes_the_first_polar_label_and_names_each_outcome():
+    key = pd.DataFrame([("a", "IND", "RUS", "neutral"), ("a", "IND", "RUS", "support"),
+                        ("a", "USA", "CHN", "oppose"), ("b", "GBR", "CHN", "oppose"),
+                        ("b", "JPN", "CHN", "oppose"), ("b", "FRA", "CHN", "neutral")],
+                       columns=["item", "holder", "target", "stance"])
+    pred = pd.DataFrame([("a", "IND", "RUS", "support"), ("a", "USA", "CHN", "support"),
+                         ("b", "GBR", "CHN", "neutral"), ("b", "FRA", "CHN", "oppose")],
+                        columns=["item", "holder", "target", "stance"])
+    got = key_agreement(key, pred)
+    assert got[["holder", "outcome"]].values.tolist() == [
+        ["IND", "agree"], ["USA", "opposite"], ["GBR", "neutral"], ["JPN", "missed"]]
+
+
+def test_the_sample_key_covers_every_sample_item():
+    key = read_key_table(KEY)
+    ids = pd.read_csv(SAMPLE)["id"].tolist()
+    assert set(key["item"]) <= set(ids)
+    # the three items the key gives no stance: a sports report, the Olympics, chip exports
+    assert sorted(set(ids) - set(key["item"])) == ["s009", "s020", "s040"]
+    assert (key["stance"].isin(["oppose", "support"])).sum() >= 85
+
+
+@pytest.fixture(scope="module")
+def sample_outcomes():
+    import stance
+
+    rows = stance.analyze(pd.read_csv(SAMPLE), id_col="id", date_col="date", speaker_col="speaker",
+                          source_col="source")
+    return key_agreement(read_key_table(KEY), item_triples(rows)).set_index(["item", "holder"])
+
+
+def test_the_sample_agrees_with_its_key_no_worse_than_measured(sample_outcomes):
+    # measured on this code with benchmarks/bench_sample.py: 61 of 85 agree, 4 opposite signs
+    outcome = sample_outcomes["outcome"]
+    assert (outcome == "agree").mean() >= 0.70
+    assert (outcome == "opposite").sum() <= 4
+    # pairs that hold: the switches of recognition and the Crimea-era expulsions
+    for item, holder in [("s015", "SLB"), ("s031", "HND"), ("s012", "GBR"), ("s024", "DEU")]:
+        assert (outcome.loc[[(item, holder)]] == "agree").all(), (item, holder)
+
+
+@pytest.mark.xfail(strict=True, reason="issue #23 asks for 90% agreement and no opposite sign; "
+                                       "bench_sample.py measures 61 of 85 (0.718) and 4 opposite")
+def test_the_sample_agrees_with_its_key_as_issue_23_asks(sample_outcomes):
+    outcome = sample_outcomes["outcome"]
+    assert (outcome == "agree").mean() >= 0.90 and (outcome == "opposite").sum() == 0
