@@ -220,7 +220,11 @@ def _time_axis(ax: Any, periods: pd.PeriodIndex, x: np.ndarray, period: str,
             if gap:
                 ax.axvspan(left, right, color=_GAP_COLOR, lw=0,
                            label=None if gaps[:k].any() else f"{period} without rows")
-    ax.set_xlim(spans[0][0], spans[-1][1])
+    left, right = spans[0][0], spans[-1][1]
+    if period != "year":  # over many years half a month is too thin to keep markers whole
+        pad = max((right - left) * 0.015 - (spans[0][1] - spans[0][0]) / 2, np.timedelta64(0))
+        left, right = left - pad, right + pad
+    ax.set_xlim(left, right)
     ax.set_xlabel(period)
 
 
@@ -257,8 +261,8 @@ def timeline(prof: pd.DataFrame, holder: str, target: str, *, ax: Any = None,
     ...                      "score": [0.1, -0.6, -0.7], "score_low": [-0.1, -0.8, -0.9],
     ...                      "score_high": [0.3, -0.4, -0.5], "n": [5, 12, 8]})
     >>> ax = timeline(prof, "DEU", "RUS")
-    >>> ax.get_xlim()  # four years wide, half a year of margin at each end
-    (2006.5, 2011.5)
+    >>> [float(v) for v in ax.get_xlim()]  # four years wide, half a year of margin at each end
+    [2006.5, 2011.5]
     >>> ax.get_title()
     'Germany (DEU) toward RUS'
     """
@@ -343,7 +347,7 @@ def trends(prof: pd.DataFrame, targets: list[str] | None = None, *, top: int = 5
     ...                      "target": ["RUS", "RUS", "RUS", "CHN"], "score": [0.1, -0.6, -0.5, -0.4],
     ...                      "score_low": [-0.1] * 4, "score_high": [0.3] * 4, "n": [5, 12, 3, 4]})
     >>> ax = trends(prof, ["RUS", "CHN"])
-    >>> [a.get_title() for a in ax.figure.axes]
+    >>> [a.get_title(loc="left") for a in ax.figure.axes]
     ['toward RUS', 'toward CHN']
     """
     _check(prof, {"holder", "target", "score", "score_low", "n"})
@@ -384,7 +388,8 @@ def trends(prof: pd.DataFrame, targets: list[str] | None = None, *, top: int = 5
         if ax is not axes[-1, 0]:
             ax.set_xlabel("")
     fig.suptitle(f"Mean stance score per {period}: the {top} holders with the most rows toward "
-                 "each target\n(hollow: one document, no interval; grey: no rows)", fontsize=10)
+                 "each target\n(hollow: one document, no interval; a line breaks where its "
+                 "holder has no rows)", fontsize=10)
     return _save(axes[0, 0], path)
 
 
