@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", help="month, quarter, year or a column (e.g. source)")
     p.add_argument("--min-count", type=int, default=1, help="leave out groups with fewer rows")
     p.add_argument("--weight", choices=["sentence", "document"], default="sentence")
-    p.add_argument("--plot", help="also draw a heatmap (or a ranking with --by) to this PNG/SVG/PDF")
+    p.add_argument("--plot", help="also draw the profile to this PNG/SVG/PDF: a heatmap; with "
+                   "--by month/quarter/year the top holders' lines over time, one panel per "
+                   "target; with --by COLUMN the ranking toward the first target over all rows")
     p.add_argument("--rows-out", help="also write the analysed rows here")
 
     p = sub.add_parser("analyze", help="one row per (document, sentence, holder, target)",
@@ -197,7 +199,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from .io import write_table
-    from .profiles import profile
+    from .profiles import PERIODS, profile
 
     _check_outputs(args.out, args.rows_out)
     if args.plot and Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -215,19 +217,29 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if args.plot:
         from . import plots
 
-        if args.by:
+        if args.by in PERIODS:
+            plots.trends(prof, _targets(args.targets), path=args.plot)
+        elif args.by:
             plots.ranking(profile(rows, min_count=args.min_count), _targets(args.targets)[0],
                           path=args.plot, min_count=max(args.min_count, 1))
         else:
-            plots.heatmap(prof, path=args.plot, min_count=args.min_count)
-    shown = prof.drop(columns=["holder_name", "score_se", "n_oppose", "n_neutral", "n_support"],
-                      errors="ignore")
-    with pd.option_context("display.max_rows", 200, "display.width", 160,
+            plots.heatmap(prof, path=args.plot)
+    shown = _rounded(prof.drop(columns=["score_se", "n_oppose", "n_neutral", "n_support"],
+                               errors="ignore"), 2)
+    with pd.option_context("display.max_rows", 200, "display.width", 200,
                            "display.float_format", "{:.2f}".format):
         print(f"{len(rows)} stance rows from {rows['doc_id'].nunique() if len(rows) else 0} "
               f"documents; score = p_support - p_oppose, 95% interval clustered by document\n")
-        print(shown.to_string(index=False) if len(shown) else "(no sentence mentions a target)")
+        table = shown.to_string(index=False) if len(shown) else "(no sentence mentions a target)"
+        print("\n".join(line.rstrip() for line in table.splitlines()))
     return 0
+
+
+def _rounded(frame: Any, decimals: int) -> Any:
+    """``frame`` with its float columns rounded, and the -0.0 that rounding leaves (-0.001 to
+    -0.0) made 0.0, so that a table never prints "-0.00"."""
+    floats = frame.select_dtypes("float").columns
+    return frame.assign(**{c: frame[c].round(decimals) + 0.0 for c in floats})
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

@@ -10,7 +10,8 @@ Interval: the mean score's 95% interval is analytic, with standard errors cluste
 (sentences of one article are not independent), and a Student t quantile with ``n_docs - 1``
 degrees of freedom. With ``weight="document"`` each document counts once (the mean of its rows'
 scores) and the interval is that of a mean of independent documents. Profiles of one document have
-no interval (NaN).
+no interval (NaN), and their ``interval_note`` says so ("n < 2 documents"): that is the only way
+an interval is NaN.
 
 Input checks: rows enter through one step, which :func:`aggregate` applies to the whole frame or to
 each chunk. It normalises labels and texts and refuses rows that would silently bend the profile (a
@@ -44,7 +45,13 @@ _TEXT = ("doc_id", "source", "speaker", "date")
 _TEXT_DTYPE = pd.Series(["x"]).dtype
 #: How many distinct bad values, and rows per value, an error message names.
 _SHOWN = 5
-NO_HOLDER_NAME = "(no holder: tone of coverage)"
+#: ``holder_name`` of the rows with no holder (``holder`` stays ``""``): the tone of coverage.
+NO_HOLDER_NAME = "(no holder)"
+#: ``interval_note`` where the interval is NaN, by reason. :func:`finalize` leaves an interval out
+#: for one reason only: the group's rows come from fewer than 2 documents, so the spread between
+#: documents cannot be measured (the t quantile has no degrees of freedom). Every other group has
+#: a finite interval (scores are checked finite and in [-1, 1], so the variance is finite).
+INTERVAL_NOTES = {"one document": "n < 2 documents"}
 #: Group labels of rows whose date (for month/quarter/year) or ``by`` column is missing: such rows
 #: are kept, in their own group, so that counts always add up to the number of rows.
 NO_DATE, MISSING = "(no date)", "(missing)"
@@ -356,19 +363,27 @@ def finalize(sums: pd.DataFrame, *, min_count: int = 1, weight: str = "sentence"
         t = stats.t.ppf(0.5 + level / 2, np.where(g > 1, g - 1, 1))
         half = np.where(g > 1, t * se, np.nan)
     result = out[keys].copy()
-    result["holder_name"] = pd.Series([Gazetteer.default().name(h) if h else NO_HOLDER_NAME
-                                       for h in out["holder"]], index=out.index, dtype=_TEXT_DTYPE)
+    gazetteer = Gazetteer.default()
+    result["holder_name"] = _per_value(
+        out["holder"], lambda h: gazetteer.name(h) if h else NO_HOLDER_NAME, _TEXT_DTYPE)
+    result["target_name"] = _per_value(out["target"], gazetteer.name, _TEXT_DTYPE)
     result["n"] = n.astype(int)
     result["n_docs"] = g.astype(int)
     for label in LABELS:
         result[f"n_{label}"] = out[f"n_{label}"].astype(int)
     for label in LABELS:
         result[f"share_{label}"] = out[f"n_{label}"] / n
-    result["score"] = mean
-    result["score_low"] = np.clip(mean - half, -1, 1)
-    result["score_high"] = np.clip(mean + half, -1, 1)
-    result["score_se"] = np.where(g > 1, se, np.nan)
-    result["sentiment"] = out["sum_sentiment"] / out["n_sentiment"]  # NaN if none has one
+    # + 0.0 turns a -0.0 (a mean of scores that cancel out) into 0.0
+    result["score"] = mean + 0.0
+    result["score_low"] = np.clip(mean - half, -1, 1) + 0.0
+    result["score_high"] = np.clip(mean + half, -1, 1) + 0.0
+    result["score_se"] = np.where(g > 1, se, np.nan) + 0.0
+    result["sentiment"] = out["sum_sentiment"] / out["n_sentiment"] + 0.0  # NaN if none has one
+    result["interval_note"] = pd.Series(np.where(g > 1, "", INTERVAL_NOTES["one document"]),
+                                        index=out.index, dtype=_TEXT_DTYPE)
+    first = [*[k for k in keys if k not in ("holder", "target")], "holder", "holder_name",
+             "target", "target_name"]
+    result = result[[*first, *[c for c in result.columns if c not in first]]]
     result = result[result["n"] >= min_count]
     sort_keys = [k for k in keys if k not in ("holder", "target")]
     result = result.assign(_no_holder=result["holder"] == "").sort_values(
@@ -399,14 +414,18 @@ def profile(rows: pd.DataFrame | Iterable[pd.DataFrame], *, by: str | list[str] 
     Returns
     -------
     DataFrame
-        Long form, one row per (by..., holder, target): ``holder_name``, ``n`` (stance rows),
-        ``n_docs``, ``n_oppose``/``n_neutral``/``n_support``, ``share_*``, ``score`` (mean of
-        p_support - p_oppose, in [-1, 1]), ``score_low``/``score_high`` (the interval, analytic and
-        clustered by document; see the module docstring), ``score_se`` and ``sentiment`` (mean
+        Long form, one row per (by..., holder, target): ``holder_name`` and ``target_name``
+        (display names from the package gazetteer, ``stance/data/actors.tsv``; the code itself
+        when unknown), ``n`` (stance rows), ``n_docs``, ``n_oppose``/``n_neutral``/``n_support``,
+        ``share_*``, ``score`` (mean of p_support - p_oppose, in [-1, 1]),
+        ``score_low``/``score_high`` (the interval, analytic and clustered by document; see the
+        module docstring), ``score_se``, ``interval_note`` (why the interval is NaN: "n < 2
+        documents", the only case; empty where there is an interval) and ``sentiment`` (mean
         TextBlob polarity around the target, over the rows that have one; NaN if none has).
-        Rows with an empty ``holder`` are the tone of the coverage. :func:`profile_table` pivots
-        to a holder x target table. No rows (an empty frame, or an iterable of no chunks or of
-        empty ones) give an empty profile with these columns.
+        Rows with an empty ``holder`` (kept as ``""``) are the tone of the coverage; their
+        ``holder_name`` is "(no holder)". A mean of exactly zero is 0.0, never -0.0.
+        :func:`profile_table` pivots to a holder x target table. No rows (an empty frame, or an
+        iterable of no chunks or of empty ones) give an empty profile with these columns.
 
     Raises
     ------
@@ -442,8 +461,10 @@ def profile(rows: pd.DataFrame | Iterable[pd.DataFrame], *, by: str | list[str] 
     ...                      "stance": ["oppose"] * 3, "score": [-0.9, -0.7, -0.8],
     ...                      "sentiment": [0.0, 0.0, 0.0]})
     >>> p = profile(rows)
-    >>> p[["holder", "target", "n", "score"]].round(2).values.tolist()
-    [['JPN', 'RUS', 3, -0.8]]
+    >>> p[["holder", "holder_name", "target", "target_name", "n", "score"]].round(2).values.tolist()
+    [['JPN', 'Japan', 'RUS', 'Russia', 3, -0.8]]
+    >>> profile(rows.iloc[:1])[["n_docs", "score_low", "interval_note"]].values.tolist()
+    [[1, nan, 'n < 2 documents']]
     """
     if isinstance(rows, pd.DataFrame):
         sums = aggregate(rows, by)

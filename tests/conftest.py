@@ -43,6 +43,23 @@ def shared_file(*parts: str) -> Path:
     return path
 
 
+def assert_nothing_clipped(fig) -> None:
+    """Every drawn artist (titles, labels, tick labels, colour bar, legends, texts) lies inside
+    the figure: the figure's tight bounding box is within its own bounds."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    tight, bounds = fig.get_tightbbox(renderer), fig.bbox_inches
+    tolerance = 1 / fig.dpi
+    assert tight.x0 >= bounds.x0 - tolerance and tight.y0 >= bounds.y0 - tolerance, tight
+    assert tight.x1 <= bounds.x1 + tolerance and tight.y1 <= bounds.y1 + tolerance, tight
+    for ax in fig.axes:
+        for text in [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]:
+            if text.get_visible() and text.get_text():
+                box = text.get_window_extent(renderer)
+                assert fig.bbox.x0 - 1 <= box.x0 and box.x1 <= fig.bbox.x1 + 1, text.get_text()
+                assert fig.bbox.y0 - 1 <= box.y0 and box.y1 <= fig.bbox.y1 + 1, text.get_text()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache(tmp_path_factory: pytest.TempPathFactory):
     """Train the default model into a cache private to this test session."""

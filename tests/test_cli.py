@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import assert_error, leftovers, run
+from conftest import assert_error, assert_nothing_clipped, leftovers, run
 
 import stance
 from stance.analysis import ROW_COLUMNS
@@ -113,6 +113,84 @@ def test_profile_by_year(capsys, tmp_path, docs_csv, default_model):
     assert len(set(written["year"])) >= 2
     assert "year" in out
     assert plot.read_bytes()[:8] == PNG
+
+
+def test_profile_prints_names_beside_codes_and_why_intervals_are_missing(capsys, tmp_path,
+                                                                         docs_csv, default_model):
+    out_csv = tmp_path / "p.csv"
+    code, out, err = run(capsys, "profile", docs_csv, "--id-col", "id", "--out", out_csv,
+                         "--quiet")
+    assert code == 0, err
+    lines = out.splitlines()
+    header = lines[2].split()
+    assert header[:4] == ["holder", "holder_name", "target", "target_name"]
+    assert header[-1] == "interval_note"
+    japan = [line for line in lines if line.split()[:2] == ["JPN", "Japan"]]
+    assert any("Russia" in line for line in japan)
+    assert all(line.endswith("n < 2 documents") for line in japan)  # one document each
+    assert lines == [line.rstrip() for line in lines]
+    tone = [line for line in lines if "(no holder)" in line]
+    assert tone and all(line.lstrip().startswith("(no holder)") for line in tone)  # blank code
+    written = pd.read_csv(out_csv, keep_default_na=False)
+    assert set(written.loc[written["holder"] == "", "holder_name"]) == {"(no holder)"}
+    assert set(written.loc[written["n_docs"] < 2, "interval_note"]) == {"n < 2 documents"}
+
+
+def test_profile_never_prints_negative_zero(capsys, tmp_path, docs_csv, default_model):
+    rows_csv = tmp_path / "rows.csv"
+    code, _, err = run(capsys, "analyze", docs_csv, "--id-col", "id", "--out", rows_csv, "--quiet")
+    assert code == 0, err
+    rows = pd.read_csv(rows_csv, keep_default_na=False)
+    # tiny negative means: -0.001 prints as 0.00, not -0.00; -0.0 is written as 0.0
+    rows = rows.assign(score=-0.001, sentiment=-0.0, p_support=0.0, p_oppose=0.001)
+    rows.to_csv(rows_csv, index=False)
+    code, out, err = run(capsys, "profile", rows_csv, "--out", tmp_path / "p.csv")
+    assert code == 0, err
+    assert "-0.00" not in out and " 0.00" in out
+    written = (tmp_path / "p.csv").read_text(encoding="utf-8")
+    assert "-0.0," not in written and "-0.0\n" not in written
+    assert "-0.001" in written  # the file keeps full precision
+
+
+def test_profile_by_period_plots_lines_over_time(capsys, tmp_path, docs_csv, default_model):
+    import matplotlib.pyplot as plt
+
+    for by in ("year", "quarter", "month"):
+        plot = tmp_path / f"{by}.png"
+        code, _, err = run(capsys, "profile", docs_csv, "--id-col", "id", "--date-col", "date",
+                           "--speaker-col", "speaker", "--by", by, "--plot", plot, "--quiet")
+        assert code == 0, err
+        assert plot.read_bytes()[:8] == PNG
+        fig = plt.gcf()
+        titles = [ax.get_title(loc="left") for ax in fig.axes]
+        assert titles and all(t.startswith("toward ") for t in titles)  # one panel per target
+        assert all(ax.get_xlabel() in (by, "") for ax in fig.axes)
+        assert_nothing_clipped(fig)
+        plt.close("all")
+    # years are numbers on the axis: 2021 to 2023 is two years wide, half a year at each end
+    code, _, _ = run(capsys, "profile", docs_csv, "--id-col", "id", "--date-col", "date",
+                     "--by", "year", "--plot", tmp_path / "y.png", "--quiet")
+    assert plt.gcf().axes[0].get_xlim() == (2020.5, 2023.5)
+
+
+def test_profile_plots_a_heatmap_or_a_ranking(capsys, tmp_path, docs_csv, default_model):
+    import matplotlib.pyplot as plt
+
+    code, _, err = run(capsys, "profile", docs_csv, "--id-col", "id", "--plot",
+                       tmp_path / "heat.png", "--quiet")
+    assert code == 0, err
+    fig = plt.gcf()
+    assert fig.axes[0].get_images() and fig.axes[1].get_ylabel().startswith("mean score")
+    assert_nothing_clipped(fig)
+    plt.close("all")
+    sourced = tmp_path / "sourced.csv"
+    DOCS.assign(source=["wire", "paper"] * 3).to_csv(sourced, index=False)
+    code, _, err = run(capsys, "profile", sourced, "--id-col", "id", "--source-col", "source",
+                       "--by", "source", "--plot", tmp_path / "rank.png", "--quiet")
+    assert code == 0, err
+    fig = plt.gcf()
+    assert fig.axes[0].get_title().startswith("Stance toward China (CHN):")
+    assert_nothing_clipped(fig)
 
 
 def test_profile_reads_analysed_rows(capsys, tmp_path, docs_csv, default_model):

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from stance._checks import clean_text
+from stance.actors import Gazetteer
 from stance.analysis import ROW_COLUMNS
 from stance.profiles import (
+    INTERVAL_NOTES,
     MISSING,
     NO_DATE,
     NO_HOLDER_NAME,
@@ -126,8 +128,47 @@ def test_no_holder_rows_are_the_tone_of_coverage(rows):
     prof = profile(rows)
     tone = prof[prof["holder"] == ""]
     assert len(tone) > 0
-    assert (tone["holder_name"] == NO_HOLDER_NAME).all()
+    assert NO_HOLDER_NAME == "(no holder)"
+    assert (tone["holder_name"] == "(no holder)").all()
     assert (prof.loc[prof["holder"] == "JPN", "holder_name"] == "Japan").all()
+
+
+@pytest.mark.parametrize("by", [None, "year"])
+def test_names_stand_beside_the_codes(rows, by):
+    prof = profile(rows, by=by)
+    keys = [] if by is None else [by]
+    assert list(prof.columns[:len(keys) + 4]) == [*keys, "holder", "holder_name", "target",
+                                                  "target_name"]
+    gazetteer = Gazetteer.default()
+    named = prof[prof["holder"] != ""]
+    assert named["holder_name"].tolist() == [gazetteer.name(h) for h in named["holder"]]
+    assert prof["target_name"].tolist() == [gazetteer.name(t) for t in prof["target"]]
+    assert set(prof["target_name"]) == {"China", "Russia", "Taiwan"}
+    assert set(prof.loc[prof["holder"] == "USA", "holder_name"]) == {"United States"}
+
+
+def test_an_unknown_code_is_its_own_name():
+    prof = profile(_frame(holder=["XYZ"], target=["ABC"]))
+    assert prof[["holder_name", "target_name"]].values.tolist() == [["XYZ", "ABC"]]
+
+
+@pytest.mark.parametrize("weight", ["sentence", "document"])
+def test_interval_note_says_why_an_interval_is_missing(rows, weight):
+    prof = profile(rows, by=["year", "source"], weight=weight)
+    missing = prof["score_low"].isna() | prof["score_high"].isna()
+    assert missing.any() and (~missing).any()
+    assert (missing == (prof["n_docs"] < 2)).all()  # the one reason an interval is NaN
+    assert set(prof.loc[missing, "interval_note"]) == {"n < 2 documents"}
+    assert set(prof.loc[~missing, "interval_note"]) == {""}
+    assert list(INTERVAL_NOTES.values()) == ["n < 2 documents"]
+
+
+def test_a_mean_of_zero_is_never_negative_zero():
+    # a score of -0.0 (p_support == p_oppose, computed as 0.2 - 0.2 reversed) sums to -0.0
+    prof = profile(_frame(doc_id=[1, 2], score=[-0.0, -0.0], sentiment=[-0.0, -0.0]))
+    for column in ("score", "score_low", "score_high", "score_se", "sentiment"):
+        value = prof[column].iloc[0]
+        assert value == 0 and not np.signbit(value), column
 
 
 def test_counts_add_up_with_missing_sources(rows):
