@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .alternation import alternation
-from .roles import word_class
+from .roles import word_class, word_pattern
 from .rows import HOLDER, HOLDER_UNNAMED, OTHER, TARGET, _RowTransformer, row_mentions
 from .views import _TOKEN, view_text
 
@@ -76,7 +76,11 @@ class CueFeatures(_RowTransformer):
     cues are aimed at a third party that itself acts against the target and none at the target
     ("xholder is concerned by xactor's drills around xtarget"): the holder takes the victim's
     side, whatever the count of conflict words says. "Against" before an actor ("plans against
-    xtarget") is a conflict cue rather than a negation. Counts are capped at ``cap``.
+    xtarget") is a conflict cue rather than a negation. Acts inside acts are read by their
+    frame (the ``disapproval`` and ``approval`` word classes): cooperation that a holder condemns
+    or is concerned about ("condemns the signing of a pact between xtarget and xactor") is not
+    counted as cooperation, and approving a conflict act on the target ("welcomes the sanctions
+    on xtarget") counts as conflict. Counts are capped at ``cap``.
 
     Parameters
     ----------
@@ -247,7 +251,97 @@ def _cue_roles(view: str, words: list[tuple[int, int]], tokens: list[str],
             if (category == "conflict" and agent_at >= 0
                     and not any(agent_at < b < k for b in bounds)):
                 roles["conflict_in_clause"].append((agent, patient))
+    _disapproved_acts(tokens, cue_words, bounds, roles)
+    _approved_conflict(tokens, cue_words, bounds, roles)
     return roles
+
+
+def _coordinated(tokens: list[str], i: int, j: int) -> bool:
+    """Whether "and", "or" or a comma stands between words ``i`` and ``j``: a second act, not the
+    object of the first ("condemns the attack and expresses its solidarity with xtarget")."""
+    return any(w in ("and", "or") or w.endswith(",") for w in tokens[i:j])
+
+
+#: Cooperation cues that approve of an act named after them ("welcomes the sanctions on ...").
+_APPROVAL = re.compile(word_pattern("approval"), re.IGNORECASE)
+
+
+def _approved_conflict(tokens: list[str], cue_words: dict[str, list[int]], bounds: list[int],
+                       roles: dict[str, list[tuple[str, str]]], reach: int = 14) -> None:
+    """Read the approval of a conflict act on the target as conflict (in place).
+
+    In "xholder welcomes the sanctions on xtarget" and "xholder backs the case against xtarget",
+    the welcome and the backing take the side of a measure against the target: the cue moves from
+    the cooperation cues to the conflict cues, its agent kept and its patient the target. An
+    approval (a cooperation cue of the ``approval`` word class) counts so when a conflict cue
+    whose patient is the target follows it within ``reach`` words, in the same clause, and is not
+    coordinated with it (no "and", "or" or comma between them).
+    """
+    conflict, cooperation = cue_words["conflict"], cue_words["cooperation"]
+    moved: list[int] = []
+    for n, k in enumerate(cooperation):
+        if not _APPROVAL.fullmatch(tokens[k].strip("\"'(),.;:")):
+            continue
+        for m, j in enumerate(conflict):
+            if j <= k or j - k > reach or any(k < b <= j for b in bounds):
+                continue
+            if roles["conflict"][m][1] == "target" and not _coordinated(tokens, k, j):
+                moved.append(n)
+                break
+    for n in reversed(moved):
+        k = cooperation.pop(n)
+        agent, _ = roles["cooperation"].pop(n)
+        conflict.append(k)
+        roles["conflict"].append((agent, "target"))
+    order = sorted(range(len(conflict)), key=conflict.__getitem__)
+    cue_words["conflict"] = [conflict[i] for i in order]
+    roles["conflict"] = [roles["conflict"][i] for i in order]
+
+
+#: Conflict cues that disapprove of an act named after them ("condemns the signing of ...").
+_DISAPPROVAL = re.compile(word_pattern("disapproval"), re.IGNORECASE)
+
+
+def _disapproved_acts(tokens: list[str], cue_words: dict[str, list[int]], bounds: list[int],
+                      roles: dict[str, list[tuple[str, str]]], reach: int = 12) -> None:
+    """Drop the cooperation cues that are the object of a disapproval (in place).
+
+    In "xholder condemns the signing of the treaty on the accession of crimea to xtarget" and
+    "xholder is concerned about the military cooperation between xtarget and xactor", the signing,
+    the treaty and the cooperation are acts the holder disapproves of, not its own cooperation.
+    A cooperation cue is such an object when it follows a disapproval (a conflict cue of the
+    ``disapproval`` word class, ``stance/data/word_classes.tsv``) or another such object within
+    ``reach`` words, in the same clause, and is not coordinated with it ("condemns the attack and
+    signs a deal with xtarget": no "and", "or" or comma between them). Such a cue is no
+    cooperation of anyone's in the sentence's features: the disapproval is the act, and when it
+    has no patient within its own reach, it takes the object's ("concerned about the cooperation
+    between xtarget and xactor" is concern about the target).
+    """
+    conflict, cooperation = cue_words["conflict"], cue_words["cooperation"]
+    kinds = sorted([(k, "conflict", n) for n, k in enumerate(conflict)]
+                   + [(k, "cooperation", n) for n, k in enumerate(cooperation)])
+    head: tuple[int, int] | None = None  # (word index, conflict number) of the disapproval
+    objects: list[int] = []  # the cooperation cues read as its objects
+    last = -1  # word index of the disapproval or of its last object
+    for k, category, n in kinds:
+        if category == "conflict":
+            if _DISAPPROVAL.fullmatch(tokens[k].strip("\"'(),.;:")):
+                head, last = (k, n), k
+            continue
+        if head is None or k - last > reach or any(last < b <= k for b in bounds):
+            continue
+        if _coordinated(tokens, last, k):
+            head = None
+            continue
+        patient = roles["cooperation"][n][1]
+        h_agent, h_patient = roles["conflict"][head[1]]
+        if h_patient == "none" and patient != "none":
+            roles["conflict"][head[1]] = (h_agent, patient)
+        objects.append(n)
+        last = k
+    for n in reversed(objects):
+        del cooperation[n]
+        del roles["cooperation"][n]
 
 
 def _against_actor(tokens: list[str], actors: list[tuple[int, str]],

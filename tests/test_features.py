@@ -348,6 +348,54 @@ def test_cue_agents_without_a_preceding_actor_and_for_cooperation():
     assert f["cooperation_by_holder"] == f["cooperation"] >= 1 and f["cooperation_by_other"] == 0
 
 
+@pytest.mark.parametrize("text, holder", [
+    ("Britain is deeply concerned about the growing military cooperation between Moscow and Tehran.",
+     "GBR"),
+    ("Canada condemns the signing of the new defence pact between Russia and Belarus.", "CAN"),
+    ("We strongly condemn the signing in Moscow of the treaty on the accession of Crimea to Russia.",
+     "UKR"),
+])
+def test_cooperation_that_is_the_object_of_a_disapproval_is_nobody_s_cooperation(text, holder):
+    f = _cues(text, holder, "RUS")
+    assert f["cooperation"] == f["cooperation_by_holder"] == f["cooperation_holder_on_target"] == 0
+    # the disapproval is the holder's act, on the target named in its object
+    assert f["conflict_by_holder"] >= 1 and f["conflict_holder_on_target"] >= 1
+
+
+def test_a_second_act_after_and_is_not_the_object_of_a_disapproval():
+    f = _cues("Oman condemns the attack and expresses its solidarity with Russia.", "OMN", "RUS")
+    assert f["cooperation_by_holder"] == f["cooperation"] >= 1
+    # beyond the disapproval's reach, or in another clause, the cooperation stays
+    f = _cues("Chile condemned the attack, but it signed a trade pact with Russia.", "CHL", "RUS")
+    assert f["cooperation_holder_on_target"] >= 1
+
+
+@pytest.mark.parametrize("text, approved", [
+    ("Japan welcomed the new sanctions on Russia.", True),
+    ("Japan backs the lawsuit against Russia at the court.", True),
+    ("Japan welcomed Russia's decision to end the blockade.", False),  # the blockade is not on it
+    ("Japan welcomed the talks and the sanctions on Russia.", False),  # a second object
+])
+def test_approving_a_conflict_act_on_the_target_is_conflict(text, approved):
+    f = _cues(text, "JPN", "RUS")
+    if approved:
+        assert f["cooperation"] == 0 and f["conflict_holder_on_target"] >= 2
+    else:
+        assert f["cooperation"] >= 1
+
+
+def test_nested_acts_read_by_the_default_model():
+    # regression: "concerned about the cooperation between Moscow and X" read as support
+    import stance
+
+    for text in ["Britain said it was deeply concerned about the growing military cooperation "
+                 "between Moscow and Tehran.",
+                 "Canada condemns the signing of the new defence pact between Russia and Belarus.",
+                 "Japan welcomed the new sanctions on Russia."]:
+        rows = stance.analyze([text])
+        assert rows.loc[rows["holder"] != "", "stance"].tolist() == ["oppose"], text
+
+
 def test_cue_agents_count_the_speaker_as_holder():
     X = pd.DataFrame({"text": ["We condemn the invasion by Russia."], "holder": ["POL"],
                       "target": ["RUS"]})

@@ -188,17 +188,19 @@ def sample_outcomes():
 
 
 def test_the_sample_agrees_with_its_key_no_worse_than_measured(sample_outcomes):
-    # measured on this code with benchmarks/bench_sample.py: 61 of 85 agree, 4 opposite signs
+    # measured on this code with benchmarks/bench_sample.py: 62 of 85 agree, 1 opposite sign
     outcome = sample_outcomes["outcome"]
-    assert (outcome == "agree").mean() >= 0.70
-    assert (outcome == "opposite").sum() <= 4
-    # pairs that hold: the switches of recognition and the Crimea-era expulsions
-    for item, holder in [("s015", "SLB"), ("s031", "HND"), ("s012", "GBR"), ("s024", "DEU")]:
+    assert (outcome == "agree").mean() >= 0.72
+    assert (outcome == "opposite").sum() <= 1
+    # pairs that hold: the switches of recognition, the Crimea-era expulsions, and concern about
+    # the target's military cooperation (read as support before the nested acts of stance.cues)
+    for item, holder in [("s015", "SLB"), ("s031", "HND"), ("s012", "GBR"), ("s024", "DEU"),
+                         ("s037", "USA")]:
         assert (outcome.loc[[(item, holder)]] == "agree").all(), (item, holder)
 
 
 @pytest.mark.xfail(strict=True, reason="issue #23 asks for 90% agreement and no opposite sign; "
-                                       "bench_sample.py measures 61 of 85 (0.718) and 4 opposite")
+                                       "bench_sample.py measures 62 of 85 (0.729) and 1 opposite")
 def test_the_sample_agrees_with_its_key_as_issue_23_asks(sample_outcomes):
     outcome = sample_outcomes["outcome"]
     assert (outcome == "agree").mean() >= 0.90 and (outcome == "opposite").sum() == 0
