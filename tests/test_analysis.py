@@ -840,6 +840,7 @@ def test_analyze_files_n_jobs_2_equals_n_jobs_1_across_chunks(small_model, tmp_p
 
     monkeypatch.setattr(analysis, "MIN_PARALLEL_BYTES", 0)  # workers even for a small file
     monkeypatch.setattr(analysis, "UNIT_CHARS", 900)  # several units per chunk
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 900)
     path = tmp_path / "news.csv"
     _news_like(120).to_csv(path, index=False)
     kwargs = dict(model=small_model, id_col="id", date_col="date", chunksize=35)
@@ -940,6 +941,8 @@ def test_analyze_files_progress_counts_bytes_as_documents_are_finished(small_mod
     from stance import analysis
 
     monkeypatch.setattr(analysis, "UNIT_CHARS", 900)
+
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 900)
     events, bars = _record_progress(monkeypatch)
     path = tmp_path / "news.csv"
     _news_like(100).to_csv(path, index=False)
@@ -966,6 +969,8 @@ def test_analyze_progress_counts_documents_as_they_are_finished(small_model, mon
     from stance import analysis
 
     monkeypatch.setattr(analysis, "UNIT_CHARS", 900)
+
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 900)
     events, bars = _record_progress(monkeypatch)
     docs = _news_like(60)
     with warnings.catch_warnings():

@@ -581,6 +581,7 @@ def test_profile_progress_covers_the_whole_run(capsys, tmp_path, docs_csv, defau
     monkeypatch.setattr(analysis, "_progress_bar", Bar)
     monkeypatch.setattr(analysis, "analyze_frame", frame)
     monkeypatch.setattr(analysis, "UNIT_CHARS", 100)  # several units
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 100)
     code, _, err = run(capsys, "profile", docs_csv)
     assert code == 0, err
     assert sum(kind == "analyse" for kind, _ in events) > 2
