@@ -22,9 +22,18 @@ sample articles, recombined into new documents and numbered so that no sentence 
 ``stance analyze`` over it in a fresh process, printing that process's peak resident memory (and
 its workers' with ``--jobs``).
 
+``--cli`` mode: times the command line as a user runs it, each run a fresh process:
+``stance analyze NEWS --id-col id --date-col date --source-col source --out TMP.csv --quiet`` and
+``stance profile`` with the same options, with ``--jobs 1`` and ``--jobs 2``, after one untimed
+run that makes sure the default model is cached; ``--repeat`` rounds (3 by default) alternate the
+order of the two, and it prints every time, the medians and the ratio of the medians (with
+``--limit N``, on the first N news items). The two ``analyze`` outputs must be identical. It
+needs the news file (``--news``; skipped with a note without it).
+
 Run from the repository root::
 
     python benchmarks/bench_pipeline.py [--limit N]
+    python benchmarks/bench_pipeline.py --cli [--repeat 3] [--limit N] [--news FILE]
     python benchmarks/bench_pipeline.py --stream 50 200 [--jobs 2]
     python benchmarks/bench_pipeline.py --against 62d5c64 [--rounds 4] [--limit N]
 """
@@ -293,6 +302,69 @@ def main_against(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cli_seconds(command: list[str]) -> float:
+    """Wall time of one ``python -m stance`` run in a fresh process (this checkout's code)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "stance", *command], capture_output=True,
+                          text=True, cwd=ROOT, env=env)
+    seconds = time.perf_counter() - t0
+    if done.returncode != 0:
+        raise RuntimeError(f"stance {' '.join(command)} exited with {done.returncode}:\n"
+                           f"{done.stderr}")
+    return seconds
+
+
+def main_cli(args: argparse.Namespace) -> int:
+    import statistics
+
+    news = Path(args.news)
+    if not news.exists():
+        print(f"bench_pipeline --cli: {news} is absent; skipped (it needs the news file)")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = news
+        if args.limit:
+            corpus = Path(tmp) / f"first_{args.limit}.csv"
+            with news.open(encoding="utf-8", newline="") as fh, \
+                    corpus.open("w", encoding="utf-8", newline="") as out:
+                reader = csv.reader(fh)
+                writer = csv.writer(out)
+                for k, row in enumerate(reader):
+                    if k > args.limit:
+                        break
+                    writer.writerow(row)
+        options = [str(corpus), "--id-col", "id", "--date-col", "date", "--source-col", "source",
+                   "--quiet"]
+        print(f"corpus: {news.name}{f' (first {args.limit})' if args.limit else ''}, "
+              f"{corpus.stat().st_size / 1e6:.2f} MB; python {sys.version.split()[0]}; "
+              f"{os.cpu_count()} cores; {args.repeat} rounds, each run a fresh process")
+        outs = {jobs: Path(tmp) / f"rows_{jobs}.csv" for jobs in (1, 2)}
+        commands = {
+            "analyze": lambda jobs: ["analyze", *options, "--out", str(outs[jobs]),
+                                     "--jobs", str(jobs)],
+            "profile": lambda jobs: ["profile", *options, "--jobs", str(jobs)],
+        }
+        _cli_seconds(commands["profile"](1))  # untimed: the default model is cached after it
+        for name, command in commands.items():
+            times: dict[int, list[float]] = {1: [], 2: []}
+            for k in range(args.repeat):
+                for jobs in ((1, 2) if k % 2 == 0 else (2, 1)):
+                    times[jobs].append(_cli_seconds(command(jobs)))
+            if name == "analyze" and outs[1].read_bytes() != outs[2].read_bytes():
+                print("bench_pipeline --cli: --jobs 2 wrote other rows than --jobs 1",
+                      file=sys.stderr)
+                return 1
+            median = {jobs: statistics.median(t) for jobs, t in times.items()}
+            for jobs, t in times.items():
+                print(f"stance {name} --jobs {jobs}: median {median[jobs]:6.2f} s  "
+                      f"(runs: {', '.join(f'{x:.2f}' for x in t)})")
+            ratio = median[1] / median[2]
+            print(f"  speed of --jobs 2 over --jobs 1: {ratio:.2f} "
+                  f"({'faster' if ratio > 1 else 'NOT faster'})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, help="time only the first N documents")
@@ -302,7 +374,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--against", metavar="REF",
                         help="compare analyze's speed with the code of this git revision")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds in --against mode")
+    parser.add_argument("--cli", action="store_true",
+                        help="time `stance analyze` and `stance profile` with --jobs 1 and 2")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds in --cli mode")
+    parser.add_argument("--news", default=str(SHARED),
+                        help="the news file of --cli mode (default: ../shared/data/...)")
     args = parser.parse_args(argv)
+    if args.cli:
+        return main_cli(args)
     if args.against:
         return main_against(args)
     return main_stream(args) if args.stream else main_speed(args)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -455,10 +455,8 @@ def analyze(
                      strict=strict)
     _warn_skipped(report)
     model = model or load_model()
-    if n_jobs == 1 or len(frame) < 2:
-        rows = analyze_frame(frame, model, targets, progress, gazetteer, role_rules)
-    else:
-        rows = _analyze_parallel(frame, model, targets, n_jobs, progress, gazetteer, role_rules)
+    rows = _analyze_parallel(frame, model, targets, n_jobs if len(frame) > 1 else 1, progress,
+                             gazetteer, role_rules)
     _count_rows(report, frame, rows)
     rows.attrs["report"] = report
     return rows
@@ -490,34 +488,157 @@ def _analyze_partition(part: pd.DataFrame, model: Any, targets: Sequence[str], t
     return analyze_frame(frame, model, targets)
 
 
-def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n_jobs: int,
-                      progress: bool, gazetteer: Gazetteer | None = None,
-                      role_rules: RoleRules | None = None) -> pd.DataFrame:
-    """Chunks of documents on worker processes (joblib's loky executor, reused across calls);
-    the model reaches each worker once, as a file."""
+#: Characters of text in one unit of work: documents are analysed, and their rows written and
+#: counted by the progress bar, a unit at a time. Every call to the classifiers has a fixed cost
+#: (checking the rows, building the feature frames), so units are as large as the work allows:
+#: on worker processes about 100,000 characters (some 600 news items, two seconds of work), small
+#: enough that two workers finish within a unit of each other; in one process about 500,000
+#: (some 3,000 news items). On 3,000 news items in one process, 32,000-character units took 1.5
+#: times as long as one call, and 128,000-character units 1.1 times (``analyze_frame``, median of
+#: 3, this machine).
+UNIT_CHARS = 100_000
+SERIAL_UNIT_CHARS = 500_000
+
+
+def _unit_chars(n_jobs: int) -> int:
+    return SERIAL_UNIT_CHARS if n_jobs == 1 else UNIT_CHARS
+
+
+def _units(docs: pd.DataFrame, weight: int = 0, unit_chars: int | None = None
+           ) -> list[tuple[pd.DataFrame, int]]:
+    """``docs`` cut into consecutive units of about ``unit_chars`` (default :data:`UNIT_CHARS`)
+    characters of text, each with its share of ``weight`` (by text; the shares add up to
+    ``weight``); one empty unit when there are no documents."""
+    unit_chars = unit_chars or UNIT_CHARS
+    if len(docs) == 0:
+        return [(docs, weight)]
+    size = np.cumsum([len(t) + 1 for t in docs["text"]])
+    n_units = max(1, min(len(docs), (int(size[-1]) + unit_chars // 2) // unit_chars))
+    bounds = np.searchsorted(size, np.linspace(0, size[-1], n_units + 1)[1:-1], side="right")
+    bounds = [0, *sorted(set(bounds.tolist()) - {0, len(docs)}), len(docs)]
+    done = [weight * int(size[b - 1]) // int(size[-1]) for b in bounds[1:]]
+    shares = np.diff([0, *done]).tolist()
+    return [(docs.iloc[a:b], share) for a, b, share in zip(bounds[:-1], bounds[1:], shares)]
+
+
+def _worker_count(n_jobs: int) -> int:
     from joblib import cpu_count
+
+    return cpu_count() if n_jobs < 0 else n_jobs
+
+
+def _start_workers(n_jobs: int, source: tuple[str, str | None] | None = None) -> Any:
+    """joblib's reusable loky executor with ``n_jobs`` workers (-1: all cores), started now.
+
+    Each worker watches, from its start, that this process is still its parent
+    (:func:`_watch_parent`), and is given a first task that imports the modules, builds the
+    gazetteer and the role rules and loads the model of ``source`` (:func:`_warm_worker`): it
+    does so while this process loads the model and reads its input, instead of after the first
+    documents are sent.
+    """
     from joblib.externals.loky import get_reusable_executor
 
-    workers = cpu_count() if n_jobs < 0 else n_jobs
-    # chunks of about equal text, several per worker, so that no worker idles at the end
-    n_chunks = min(len(frame), max(workers * 8, 1))
-    size = np.cumsum([len(t) + 1 for t in frame["text"]])
-    bounds = np.searchsorted(size, np.linspace(0, size[-1], n_chunks + 1)[1:-1], side="right")
-    bounds = [0, *sorted(set(bounds.tolist())), len(frame)]
-    chunks = [frame.iloc[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-    path = _model_file(model)
-    # each worker watches, from its start, that this process is still its parent
+    workers = _worker_count(n_jobs)
     executor = get_reusable_executor(max_workers=workers, timeout=IDLE_WORKER_SECONDS,
                                      initializer=_watch_parent, initargs=(os.getpid(),),
                                      env=_ONE_THREAD)
+    if not getattr(executor, "_stance_warmed", False):
+        for _ in range(workers):
+            executor.submit(_warm_worker, source)
+        executor._stance_warmed = True  # a new executor (after a shutdown) is warmed again
+    return executor
+
+
+def _warm_worker(source: tuple[str, str | None] | None = None) -> None:
+    """Worker side: import what analysing needs, build the default gazetteer and role rules
+    (both cached for the process's life) on a sentence, and load the model of ``source`` when
+    its file is there (:func:`_load_shared_model`; a problem is left to the first documents)."""
+    from . import model
+    from .roles import RoleRules
+
+    if source is not None and (source[1] is not None or model._default_path().is_file()):
+        try:
+            _load_shared_model(source)
+        except Exception:  # raised again, to this process, by the first unit's task
+            pass
+
+    gazetteer = Gazetteer.default()
+    RoleRules.default()
+    doc = ("warm", "Japan condemned Russia. The two countries met.", None, None, "")
+    for row in _sentence_rows(doc, frozenset(DEFAULT_TARGETS), gazetteer):
+        sentiment(_window(row["_text"], row["target"], 6, row["_sentence"].mentions))
+        sentence_events(row["_text"], row["_sentence"].mentions)
+
+
+def _analyze_units(units: Iterable[tuple[pd.DataFrame | None, Any]], model: Any,
+                   targets: Sequence[str], n_jobs: int, gazetteer: Gazetteer | None = None,
+                   role_rules: RoleRules | None = None, executor: Any = None,
+                   source: tuple[str, str | None] | None = None
+                   ) -> Iterator[tuple[pd.DataFrame | None, pd.DataFrame | None, Any]]:
+    """Analyse units of normalised documents; yield ``(docs, rows, tag)`` for each, in order.
+
+    With ``n_jobs`` 1 each unit is analysed here when it is reached. Otherwise units go to worker
+    processes (joblib's loky executor, reused across calls; the model reaches each worker once,
+    as a file: ``source``, the file ``model`` was loaded from, else one written for them) as they
+    are read, with up to four per worker in flight, so that reading, writing
+    and the workers overlap and no worker waits for the slowest unit of a chunk; results come
+    back in input order. A unit whose ``docs`` is None only carries its tag (progress of
+    documents that were not analysed) and keeps its place in the order.
+    """
+    if n_jobs == 1:
+        for docs, tag in units:
+            rows = None if docs is None else analyze_frame(docs, model, targets,
+                                                           gazetteer=gazetteer,
+                                                           role_rules=role_rules)
+            yield docs, rows, tag
+        return
+    pending: deque[tuple[pd.DataFrame | None, Any, Any]] = deque()
     try:
-        futures = [executor.submit(_analyze_chunk, path, chunk, targets, gazetteer, role_rules)
-                   for chunk in chunks]
-        results = [f.result() for f in futures]
-    except BaseException:  # interrupted, or a worker died: leave no worker behind
-        stop_workers()
+        executor = executor or _start_workers(n_jobs)
+        path = source or _model_file(model)
+        ahead = 4 * _worker_count(n_jobs)
+        for docs, tag in units:
+            future = None if docs is None else executor.submit(
+                _analyze_chunk, path, docs, targets, gazetteer, role_rules)
+            pending.append((docs, tag, future))
+            while len(pending) > ahead:
+                docs, tag, future = pending.popleft()
+                yield docs, None if future is None else future.result(), tag
+        while pending:
+            docs, tag, future = pending.popleft()
+            yield docs, None if future is None else future.result(), tag
+    except BaseException:  # interrupted, bad input, or a worker died: leave no worker behind
+        stop_workers()  # (cancelling the pending futures first upsets loky's shutdown)
         raise
-    found = [r for r in results if len(r)]
+
+
+def _progress_bar(total: float | None, unit: str) -> Any:
+    """A tqdm bar (``unit`` "B" counts bytes, scaled to kB and MB)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="analysing", unit=unit, unit_scale=unit == "B",
+                unit_divisor=1000)
+
+
+def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n_jobs: int,
+                      progress: bool, gazetteer: Gazetteer | None = None,
+                      role_rules: RoleRules | None = None) -> pd.DataFrame:
+    """Analyse normalised documents in units (:func:`_analyze_units`), in this process when
+    ``n_jobs`` is 1 or on worker processes; the bar counts documents as their units finish."""
+    bar = _progress_bar(len(frame), "doc") if progress else None
+    try:
+        found = []
+        for docs, rows, _ in _analyze_units(
+                ((docs, None) for docs, _ in _units(frame, 0, _unit_chars(n_jobs))), model,
+                targets, n_jobs,
+                gazetteer, role_rules):
+            if len(rows):
+                found.append(rows)
+            if bar is not None:
+                bar.update(len(docs))
+    finally:
+        if bar is not None:
+            bar.close()
     out = pd.concat(found, ignore_index=True) if found else _empty_rows()
     return _like_input(out, frame)
 
@@ -608,7 +729,7 @@ def _model_file(model: Any) -> str:
     return path
 
 
-def _analyze_chunk(path: str, chunk: pd.DataFrame, targets: Sequence[str],
+def _analyze_chunk(path: str | tuple[str, str | None], chunk: pd.DataFrame, targets: Sequence[str],
                    gazetteer: Gazetteer | None = None, role_rules: RoleRules | None = None
                    ) -> pd.DataFrame:
     """Worker side: load the model once per process (workers are reused across calls)."""
@@ -617,9 +738,16 @@ def _analyze_chunk(path: str, chunk: pd.DataFrame, targets: Sequence[str],
 
 
 @lru_cache(maxsize=2)
-def _load_shared_model(path: str) -> Any:
+def _load_shared_model(path: str | tuple[str, str | None]) -> Any:
+    """A model file written by :func:`_model_file`, or ``("file", PATH)``: the model file the
+    calling process loaded with :func:`stance.load_model` (None: the default model), loaded and
+    checked the same way."""
     import joblib
 
+    if isinstance(path, tuple):
+        from .model import load_model
+
+        return load_model(path[1])
     return joblib.load(path)
 
 
@@ -675,8 +803,21 @@ def analyze_files(
     out : path-like, optional
         Output file (CSV, TSV or JSONL; Parquet is written in row groups). Without it, the rows
         are returned as one DataFrame.
+    model : StanceModel or path-like, optional
+        The model, or a file of one (:func:`stance.load_model`), loaded while worker processes
+        start; default the bundled model.
     chunksize : int, default 2000
-        Documents per chunk.
+        Documents read at a time. They are analysed, written and counted by the progress bar in
+        units of about :data:`SERIAL_UNIT_CHARS` characters of text in one process, and
+        :data:`UNIT_CHARS` on worker processes.
+    n_jobs : int, default 1
+        Worker processes; -1 uses all cores. They start before the first chunk is read. An input
+        of fewer than :data:`MIN_PARALLEL_BYTES` bytes is analysed in this process, where workers
+        would cost more to start than they save. The rows are those of ``n_jobs=1``, in the same
+        order.
+    progress : bool, default False
+        Show a progress bar (tqdm) of the input's bytes, from before the first chunk is read,
+        advanced as documents are finished (their rows written).
     encoding : str, default "utf-8"
         The encoding of text inputs (:func:`stance.io.iter_documents`).
     report : RunReport, optional
@@ -712,14 +853,24 @@ def analyze_files(
     if out is not None:
         output_kind(out)  # refuse a format we do not write before reading anything
     files = _expand_paths(paths)
-    model = model or load_model()
+    sizes = [_input_bytes(path) for path in files]
+    if n_jobs != 1 and sum(sizes) < MIN_PARALLEL_BYTES:
+        n_jobs = 1  # workers would not pay for their start
+    # workers load a model file themselves (checked as here), instead of one written for them
+    source = ("file", None if model is None else os.path.abspath(model)) \
+        if n_jobs != 1 and (model is None or isinstance(model, (str, os.PathLike))) else None
+    # workers start (imports, gazetteer, role rules, model) while this process loads and reads
+    executor = _start_workers(n_jobs, source) if n_jobs != 1 else None
     report = report if report is not None else RunReport()
     seen_ids: dict[Any, str] = {}
     collected: list[pd.DataFrame] = []
-    bar = None
-    sink = _RowSink(Path(out), atomic_write) if out is not None else None
-    try:
-        for path in files:
+    bar = _progress_bar(sum(sizes), "B") if progress else None
+    sink = None
+
+    def units() -> Iterator[tuple[pd.DataFrame | None, int]]:
+        """Units of the documents of every file; each carries the input bytes it stands for."""
+        for path, size in zip(files, sizes):
+            done = 0
             for chunk in iter_documents(path, text_col=text_col, chunksize=chunksize,
                                         encoding=encoding):
                 file_id_col = id_col or ("id" if "id" in chunk.columns and
@@ -727,28 +878,36 @@ def analyze_files(
                                                                                    ".md", "")) else None)
                 positions = [f"{path.name}:{i}" for i in chunk.index] if len(files) > 1 \
                     else list(chunk.index)
-                part = RunReport()
+                weight = min(_chunk_bytes(chunk, path, encoding), size - done)
+                done += weight
                 docs = _as_docs(chunk, text_col, file_id_col, date_col, speaker_col, source_col,
-                                positions=positions, report=part, seen_ids=seen_ids,
+                                positions=positions, report=report, seen_ids=seen_ids,
                                 strict=strict)
-                if n_jobs == 1 or len(docs) < 2:
-                    rows = analyze_frame(docs, model, targets, gazetteer=gazetteer,
-                                         role_rules=role_rules)
-                else:
-                    rows = _analyze_parallel(docs, model, targets, n_jobs, False, gazetteer,
-                                             role_rules)
-                _count_rows(part, docs, rows)
-                report.merge(part)
+                yield from _units(docs, weight, _unit_chars(n_jobs))
+            yield None, size - done  # what the estimates left out: the bar ends at the total
+
+    try:
+        if source is None and (model is None or isinstance(model, (str, os.PathLike))):
+            model = load_model(model)
+        elif source is not None:
+            # the workers load the model file themselves; here only what they cannot do well:
+            # build the default model once (not once per worker), or name a missing file
+            from .model import _default_path
+
+            if (source[1] is None and not _default_path().is_file()) or (
+                    source[1] is not None and not os.path.isfile(source[1])):
+                load_model(source[1])
+        sink = _RowSink(Path(out), atomic_write) if out is not None else None
+        for docs, rows, weight in _analyze_units(units(), model, targets, n_jobs, gazetteer,
+                                                  role_rules, executor, source):
+            if docs is not None:
+                _count_rows(report, docs, rows)
                 if sink is not None:
                     sink.write(rows)
                 else:
                     collected.append(rows)
-                if progress and bar is None:  # only once the input has been read successfully
-                    from tqdm.auto import tqdm
-
-                    bar = tqdm(desc="analysing", unit="doc")
-                if bar is not None:
-                    bar.update(part.documents_read)
+            if bar is not None:
+                bar.update(weight)
         _warn_skipped(report)
         if sink is not None:
             return sink.close()
@@ -764,6 +923,52 @@ def analyze_files(
         collected[0] if collected else _empty_rows())
     out_rows.attrs["report"] = report
     return out_rows
+
+
+#: Input bytes below which ``analyze_files`` (and so ``stance analyze`` and ``stance profile``)
+#: runs in one process whatever ``n_jobs``. Each worker imports pandas and scikit-learn, loads the
+#: model and builds the gazetteer before its first document: ``stance analyze`` on the news file
+#: of ``benchmarks/bench_pipeline.py --cli`` took 22.2 s of processor time with ``--jobs 2``
+#: against 15.2 s with ``--jobs 1`` (user time, one run each). With two free cores the workers
+#: pay for those 7 s once one process's work is longer than that: about 2 MB of that CSV, read
+#: at 0.27 MB/s. On a smaller input they cost more than they save.
+MIN_PARALLEL_BYTES = 2_000_000
+
+
+def _input_bytes(path: Path) -> int:
+    """The size of an input in bytes: a file's, or the sum of a folder's text files."""
+    from .io import TEXT_SUFFIXES
+
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*")
+                   if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # the reader names the problem
+
+
+def _chunk_bytes(chunk: pd.DataFrame, path: Path, encoding: str) -> int:
+    """About how many bytes of ``path`` a chunk read from it took (for the progress bar).
+
+    Text files: their sizes. Parquet: the file's size shared by rows. Other tables: the
+    encoded size of every field, with a separator each (quotes and JSON keys are left out; the
+    bar is brought to the file's size when it has been read).
+    """
+    places = chunk.attrs.get("places") or []
+    if path.is_dir() or path.suffix.lower() in (".txt", ".text", ".md", ""):
+        return sum(os.path.getsize(p) for p in places if os.path.isfile(p))
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        rows = pq.ParquetFile(path).metadata.num_rows
+        return path.stat().st_size * len(chunk) // max(rows, 1)
+    size = 0
+    for column in chunk.columns:
+        for value in chunk[column].tolist():
+            size += 1 + (len(value.encode(encoding, "replace")) if isinstance(value, str)
+                         else len(str(value)))
+    return size
 
 
 #: Columns written as strings to Parquet: the text columns, and the ids and sources of any type.

@@ -120,24 +120,25 @@ def _targets(value: str) -> tuple[str, ...]:
         raise CLIError(f"--targets {value}: {exc}") from None
 
 
-def _read_rows_or_docs(args: argparse.Namespace) -> tuple[Any, bool]:
-    """Read the input; say whether it already holds analysed rows (from `stance analyze`)."""
+def _read_rows(args: argparse.Namespace) -> Any:
+    """The rows of an input that already holds analysed rows (a CSV or TSV from `stance
+    analyze`, without the text column), else None: documents, to analyse."""
+    import pandas as pd
+
     from .analysis import ROW_COLUMNS
-    from .io import read_documents
 
-    text_col = args.text_col
+    path = Path(args.input)
+    if path.suffix.lower() not in (".csv", ".tsv") or not path.is_file():
+        return None
+    sep = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
-        frame = read_documents(args.input, text_col=text_col, encoding=args.encoding)
-    except ValueError as exc:
-        if "no column" in str(exc) and Path(args.input).suffix.lower() in (".csv", ".tsv"):
-            import pandas as pd
-
-            head = pd.read_csv(args.input, nrows=1, sep="\t" if args.input.endswith(".tsv") else ",")
-            if set(ROW_COLUMNS) - {"date", "source", "speaker"} <= set(head.columns):
-                return pd.read_csv(args.input, keep_default_na=False,
-                                   sep="\t" if args.input.endswith(".tsv") else ","), True
-        raise
-    return frame, False
+        head = pd.read_csv(path, nrows=0, sep=sep, encoding=args.encoding)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return None  # the document reader names the problem
+    if args.text_col in head.columns or not set(ROW_COLUMNS) - {"date", "source", "speaker"} \
+            <= set(head.columns):
+        return None
+    return pd.read_csv(path, keep_default_na=False, sep=sep, encoding=args.encoding)
 
 
 def _knowledge(args: argparse.Namespace) -> dict[str, Any]:
@@ -160,17 +161,26 @@ def _knowledge(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def _analyze(args: argparse.Namespace, frame: Any) -> Any:
-    from .analysis import analyze
+def _analyze(args: argparse.Namespace, out: str | None = None) -> Any:
+    """Analyse the input file chunk by chunk (:func:`stance.analysis.analyze_files`): the rows,
+    or ``out`` when given; the run's report in ``args.report``."""
+    from .analysis import analyze_files
+    from .io import TEXT_SUFFIXES
+    from .report import RunReport
 
-    progress = not args.quiet and len(frame) >= 20
+    path = Path(args.input)
+    # text files and folders of them give a column "text", whatever --text-col says
+    is_text = path.is_dir() or path.suffix.lower() in (*TEXT_SUFFIXES, "")
+    args.report = RunReport()
     with _skips_in_the_report():
-        rows = analyze(frame, model=_model(args.model), targets=_targets(args.targets),
-                       text_col=args.text_col if args.text_col in frame.columns else "text",
-                       id_col=args.id_col, date_col=args.date_col, speaker_col=args.speaker_col,
-                       source_col=args.source_col, n_jobs=args.jobs, progress=progress,
-                       strict=args.strict, **_knowledge(args))
-    return rows
+        return analyze_files(args.input, out=out, model=args.model,
+                             targets=_targets(args.targets),
+                             text_col="text" if is_text else args.text_col, id_col=args.id_col,
+                             date_col=args.date_col, speaker_col=args.speaker_col,
+                             source_col=args.source_col,
+                             chunksize=getattr(args, "chunksize", 2000), n_jobs=args.jobs,
+                             progress=not args.quiet, encoding=args.encoding,
+                             strict=args.strict, report=args.report, **_knowledge(args))
 
 
 @contextmanager
@@ -205,10 +215,10 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if args.plot and Path(args.plot).suffix.lower() not in (".png", ".svg", ".pdf"):
         raise CLIError(f"--plot {args.plot}: cannot draw {Path(args.plot).suffix!r} files; use "
                        ".png, .svg or .pdf")
-    frame, is_rows = _read_rows_or_docs(args)
-    rows = frame if is_rows else _analyze(args, frame)
-    if not is_rows:
-        _say(args, rows.attrs["report"].summary())
+    rows = _read_rows(args)
+    if rows is None:
+        rows = _analyze(args)
+        _say(args, args.report.summary())
     if args.rows_out:
         write_table(rows, args.rows_out)
     prof = profile(rows, by=args.by, min_count=args.min_count, weight=args.weight)
@@ -243,20 +253,9 @@ def _rounded(frame: Any, decimals: int) -> Any:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from .analysis import analyze_files
-    from .report import RunReport
-
     _check_outputs(args.out)
-    report = RunReport()
-    with _skips_in_the_report():
-        out = analyze_files(args.input, out=args.out, model=_model(args.model),
-                            targets=_targets(args.targets), text_col=args.text_col,
-                            id_col=args.id_col, date_col=args.date_col,
-                            speaker_col=args.speaker_col, source_col=args.source_col,
-                            chunksize=args.chunksize, n_jobs=args.jobs, progress=not args.quiet,
-                            encoding=args.encoding, strict=args.strict, report=report,
-                            **_knowledge(args))
-    _say(args, report.summary() + f" written to {out}")
+    out = _analyze(args, args.out)
+    _say(args, args.report.summary() + f" written to {out}")
     print(f"wrote {out}")
     return 0
 

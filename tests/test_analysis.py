@@ -806,3 +806,180 @@ def test_a_parquet_column_of_small_integer_years(default_model, tmp_path):
     pd.DataFrame({"text": ["Japan condemned Russia."] * 2, "year": [2000, 10_000]}).to_parquet(path)
     with pytest.raises(ValueError, match=rf"{path}: row 2, column 'year': 10000 is not a date"):
         analyze_files(path, model=default_model, date_col="year")
+
+
+# --- units, workers for files, progress ----------------------------------------------------
+
+
+def _news_like(n: int) -> pd.DataFrame:
+    countries = ["Japan", "Germany", "Brazil", "India", "Kenya"]
+    return pd.DataFrame({
+        "id": [f"n{i}" for i in range(n)],
+        "date": [f"2022-0{1 + i % 9}-1{i % 10}" for i in range(n)],
+        "text": ["   " if i % 7 == 0 else  # blank: skipped
+                 f"{countries[i % 5]} condemned Russia over incident {i}. " * (1 + i % 4)
+                 + ("Beijing warned Taipei. " if i % 3 else "The weather was mild. ")
+                 for i in range(n)]})
+
+
+def test_units_cover_the_documents_in_order_with_their_share_of_the_weight():
+    from stance.analysis import _units
+
+    docs = pd.DataFrame({"text": ["x" * (i % 50) for i in range(300)]})
+    units = _units(docs, weight=10_001, unit_chars=700)
+    assert len(units) > 5
+    assert pd.concat([u for u, _ in units]).index.tolist() == docs.index.tolist()
+    assert sum(w for _, w in units) == 10_001 and all(w >= 0 for _, w in units)
+    [(empty, weight)] = _units(docs.iloc[:0], weight=7)
+    assert empty.empty and weight == 7
+
+
+def test_analyze_files_n_jobs_2_equals_n_jobs_1_across_chunks(small_model, tmp_path,
+                                                               monkeypatch):
+    from stance import analysis
+
+    monkeypatch.setattr(analysis, "MIN_PARALLEL_BYTES", 0)  # workers even for a small file
+    monkeypatch.setattr(analysis, "UNIT_CHARS", 900)  # several units per chunk
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 900)
+    path = tmp_path / "news.csv"
+    _news_like(120).to_csv(path, index=False)
+    kwargs = dict(model=small_model, id_col="id", date_col="date", chunksize=35)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the blank documents are skipped with a warning
+        one = analyze_files(path, n_jobs=1, **kwargs)
+        two = analyze_files(path, n_jobs=2, **kwargs)
+    assert len(one) > 120
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    assert one.attrs["report"] == two.attrs["report"]
+    assert one.attrs["report"].rows == len(one)
+    out = {}
+    for n_jobs in (1, 2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out[n_jobs] = analyze_files(path, out=tmp_path / f"rows{n_jobs}.csv", n_jobs=n_jobs,
+                                        **kwargs).read_bytes()
+    assert out[1] == out[2]
+
+
+def test_analyze_files_n_jobs_2_refuses_a_duplicate_id_in_a_later_chunk(small_model, tmp_path,
+                                                                        monkeypatch):
+    from stance import analysis
+
+    monkeypatch.setattr(analysis, "MIN_PARALLEL_BYTES", 0)
+    docs = _news_like(80)
+    docs.loc[70, "id"] = "n3"
+    path = tmp_path / "news.csv"
+    docs.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=rf"{path}: line 72, column 'id': the id 'n3' is already "
+                                         rf"that of {path}: line 5"):
+        analyze_files(path, model=small_model, id_col="id", chunksize=30, n_jobs=2,
+                      out=tmp_path / "rows.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.csv"]
+
+
+def test_small_files_are_analysed_in_one_process(small_model, tmp_path, monkeypatch):
+    from stance import analysis
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("workers started for a small file")
+
+    monkeypatch.setattr(analysis, "_start_workers", no_workers)
+    path = tmp_path / "news.csv"
+    _news_like(10).to_csv(path, index=False)
+    assert path.stat().st_size < analysis.MIN_PARALLEL_BYTES
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rows = analyze_files(path, model=small_model, id_col="id", n_jobs=2)
+    assert len(rows) > 10
+
+
+class _FakeBar:
+    """Records what a progress bar is told, with the events of the run around it."""
+
+    def __init__(self, events: list, total: float | None, unit: str) -> None:
+        self.events, self.total, self.unit, self.n, self.closed = events, total, unit, 0, False
+        events.append(("bar", total))
+
+    def update(self, k: float) -> None:
+        self.n += k
+        self.events.append(("update", self.n))
+
+    def close(self) -> None:
+        self.closed = True
+        self.events.append(("close", self.n))
+
+
+def _record_progress(monkeypatch) -> tuple[list, list]:
+    """Replace the bar with a fake and record when chunks are read and units analysed."""
+    from stance import analysis, io
+
+    events: list = []
+    bars: list = []
+    real_frame, real_iter = analysis.analyze_frame, io.iter_documents
+
+    def bar(total, unit):
+        bars.append(_FakeBar(events, total, unit))
+        return bars[-1]
+
+    def frame(docs, *args, **kwargs):
+        events.append(("analyse", len(docs)))
+        return real_frame(docs, *args, **kwargs)
+
+    def read(*args, **kwargs):
+        for chunk in real_iter(*args, **kwargs):
+            events.append(("read", len(chunk)))
+            yield chunk
+
+    monkeypatch.setattr(analysis, "_progress_bar", bar)
+    monkeypatch.setattr(analysis, "analyze_frame", frame)
+    monkeypatch.setattr(io, "iter_documents", read)
+    return events, bars
+
+
+def test_analyze_files_progress_counts_bytes_as_documents_are_finished(small_model, tmp_path,
+                                                                       monkeypatch):
+    from stance import analysis
+
+    monkeypatch.setattr(analysis, "UNIT_CHARS", 900)
+
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 900)
+    events, bars = _record_progress(monkeypatch)
+    path = tmp_path / "news.csv"
+    _news_like(100).to_csv(path, index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        analyze_files(path, model=small_model, id_col="id", chunksize=40, progress=True)
+    [bar] = bars
+    assert events[0] == ("bar", path.stat().st_size)  # before the first chunk is read
+    assert bar.unit == "B" and bar.closed and bar.n == bar.total
+    kinds = [kind for kind, _ in events]
+    assert kinds.count("read") == 3 and kinds.count("analyse") > 3
+    # every advance follows the analysis of the documents it counts: none comes from reading
+    for k, kind in enumerate(kinds):
+        if kind == "update":
+            assert kinds[k - 1] in ("analyse", "update")
+    last = max(k for k, kind in enumerate(kinds) if kind == "analyse")
+    assert [n for kind, n in events[:last] if kind == "update"][-1] < bar.total
+    # the bar's estimate of the bytes read stays close to them while the file is read
+    before_top_up = [n for kind, n in events if kind == "update"][-2]
+    assert before_top_up > 0.9 * bar.total
+
+
+def test_analyze_progress_counts_documents_as_they_are_finished(small_model, monkeypatch):
+    from stance import analysis
+
+    monkeypatch.setattr(analysis, "UNIT_CHARS", 900)
+
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 900)
+    events, bars = _record_progress(monkeypatch)
+    docs = _news_like(60)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        analyze(docs, model=small_model, id_col="id", progress=True)
+    [bar] = bars
+    assert events[0] == ("bar", len(docs) - 9)  # the documents with text
+    assert bar.unit == "doc" and bar.closed and bar.n == bar.total
+    kinds = [kind for kind, _ in events]
+    last = max(k for k, kind in enumerate(kinds) if kind == "analyse")
+    assert kinds.count("analyse") > 3 and kinds[last + 1] == "update"
+    assert [n for kind, n in events[:last] if kind == "update"][-1] < bar.total

@@ -575,13 +575,17 @@ def test_a_killed_parallel_run_leaves_no_output_and_no_process(tmp_path, small_m
     import signal
     import time
 
+    from stance.analysis import MIN_PARALLEL_BYTES
+
     model = small_model.save(tmp_path / "m.joblib")
     countries = ["Japan", "Germany", "Brazil", "India", "Kenya", "Chile", "Peru"]
-    docs = pd.DataFrame({"id": range(6000), "text": [
+    n = 20_000  # large enough for workers (smaller inputs are analysed in one process)
+    docs = pd.DataFrame({"id": range(n), "text": [
         f"{countries[i % 7]} condemned Russia over incident number {i}. Beijing warned Taipei "
-        f"on day {i}. Talks resumed in the capital." for i in range(6000)]})
+        f"on day {i}. Talks resumed in the capital." for i in range(n)]})
     src = tmp_path / "docs.csv"
     docs.to_csv(src, index=False)
+    assert src.stat().st_size > MIN_PARALLEL_BYTES
     out_path = tmp_path / "rows.csv"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen([sys.executable, "-m", "stance", "analyze", str(src), "--id-col", "id",
@@ -627,3 +631,39 @@ def test_a_killed_parallel_run_leaves_no_output_and_no_process(tmp_path, small_m
         assert proc.returncode == 2
         assert lines[0].startswith("stance analyze: error: a worker process died")
     assert not out_path.exists() and leftovers(tmp_path) == []
+
+
+def test_profile_progress_covers_the_whole_run(capsys, tmp_path, docs_csv, default_model,
+                                               monkeypatch):
+    from stance import analysis
+
+    events: list = []
+    real = analysis.analyze_frame
+
+    class Bar:
+        def __init__(self, total, unit):
+            self.total, self.n = total, 0
+            events.append(("bar", total))
+
+        def update(self, k):
+            self.n += k
+            events.append(("update", self.n))
+
+        def close(self):
+            events.append(("close", self.n))
+
+    def frame(docs, *args, **kwargs):
+        events.append(("analyse", len(docs)))
+        return real(docs, *args, **kwargs)
+
+    monkeypatch.setattr(analysis, "_progress_bar", Bar)
+    monkeypatch.setattr(analysis, "analyze_frame", frame)
+    monkeypatch.setattr(analysis, "UNIT_CHARS", 100)  # several units
+    monkeypatch.setattr(analysis, "SERIAL_UNIT_CHARS", 100)
+    code, _, err = run(capsys, "profile", docs_csv)
+    assert code == 0, err
+    assert sum(kind == "analyse" for kind, _ in events) > 2
+    size = docs_csv.stat().st_size
+    assert events[0] == ("bar", size) and events[-1] == ("close", size)
+    last = max(k for k, (kind, _) in enumerate(events) if kind == "analyse")
+    assert all(n < size for kind, n in events[:last] if kind == "update")
