@@ -890,13 +890,18 @@ def analyze_files(
         if source is None and (model is None or isinstance(model, (str, os.PathLike))):
             model = load_model(model)
         elif source is not None:
-            # the workers load the model file themselves; here only what they cannot do well:
-            # build the default model once (not once per worker), or name a missing file
-            from .model import _default_path
+            # the workers load the model file themselves; here it is checked without unpickling
+            # (a bad file is named once, before any work), and a missing or bad default model is
+            # built once, not once per worker
+            from .model import _default_path, verify_model_file
 
-            if (source[1] is None and not _default_path().is_file()) or (
-                    source[1] is not None and not os.path.isfile(source[1])):
-                load_model(source[1])
+            if source[1] is not None:
+                verify_model_file(source[1])
+            else:
+                try:
+                    verify_model_file(_default_path(), default=True)
+                except (OSError, ValueError):
+                    load_model()
         sink = _RowSink(Path(out), atomic_write) if out is not None else None
         for docs, rows, weight in _analyze_units(units(), model, targets, n_jobs, gazetteer,
                                                   role_rules, executor, source):

@@ -1281,12 +1281,37 @@ def _check_metadata(meta: Any, meta_path: str | os.PathLike[str]) -> dict[str, A
     return meta
 
 
-def _load_verified(path: Path, *, default: bool = False) -> StanceModel:
-    """Load a model after checking its metadata, its SHA-256 and the versions.
+def verify_model_file(path: str | os.PathLike[str], *, default: bool = False) -> dict[str, Any]:
+    """Check a saved model without unpickling it: its metadata, its SHA-256 and the versions.
 
-    ``default`` is for the cached default model, whose file name holds the stance version: there a
-    metadata file naming another version is refused, not just warned about.
+    :func:`load_model` runs these checks before it unpickles a file. Where worker processes load
+    the file themselves (``analyze_files`` with ``n_jobs`` > 1), the calling process runs them
+    first, so that a bad file is named there, once.
+
+    Parameters
+    ----------
+    path : path-like
+        A model written by :meth:`StanceModel.save`.
+    default : bool, default False
+        For the cached default model, whose file name holds the stance version: a metadata file
+        naming another version is refused, not just warned about.
+
+    Returns
+    -------
+    dict
+        The checked metadata.
+
+    Raises
+    ------
+    FileNotFoundError, ValueError
+        As :func:`load_model`.
+
+    Warns
+    -----
+    UserWarning
+        If the model was saved by another stance version.
     """
+    path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such model file")
     meta_path = _meta_path(path)
@@ -1311,7 +1336,13 @@ def _load_verified(path: Path, *, default: bool = False) -> StanceModel:
                              f"but the cache file is for stance {__version__}")
         warnings.warn(f"{path}: saved by stance {meta['stance_version']}, but this is stance "
                       f"{__version__}; the pickled features run this version's code: retrain it "
-                      "with `stance train` if its predictions look wrong", stacklevel=3)
+                      "with `stance train` if its predictions look wrong", stacklevel=4)
+    return meta
+
+
+def _load_verified(path: Path, *, default: bool = False) -> StanceModel:
+    """Load a model after :func:`verify_model_file`'s checks, and check its labels."""
+    meta = verify_model_file(path, default=default)
     try:
         payload = joblib.load(path)
         model = StanceModel.from_fitted(payload["pipeline"], meta, payload.get("holders"))
@@ -1320,7 +1351,7 @@ def _load_verified(path: Path, *, default: bool = False) -> StanceModel:
                          f"({type(exc).__name__}: {exc}); retrain it with `stance train`") from exc
     classes = [str(c) for c in model.classes_]
     if classes != meta["labels"]:
-        raise ValueError(f"{meta_path}: field 'labels' is {meta['labels']}, but the model's classes "
+        raise ValueError(f"{_meta_path(path)}: field 'labels' is {meta['labels']}, but the model's classes "
                          f"are {classes}; refusing to load the model")
     return model
 

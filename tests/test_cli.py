@@ -391,6 +391,29 @@ def test_tampered_model(capsys, tmp_path, trained, labelled):
     assert not out_path.exists() and leftovers(tmp_path) == []
 
 
+def test_tampered_model_with_workers_is_named_once(tmp_path, trained):
+    # regression: with --jobs 2 the workers load the model file themselves; a bad file failed in
+    # a worker, and loky's manager thread printed a traceback after the message. A fresh process
+    # (the thread's traceback goes to the real stderr) and an input above MIN_PARALLEL_BYTES.
+    from stance.analysis import MIN_PARALLEL_BYTES
+
+    copy = tmp_path / "m.joblib"
+    shutil.copy(trained, copy)
+    shutil.copy(trained.with_name(trained.name + ".meta.json"), tmp_path / "m.joblib.meta.json")
+    with open(copy, "ab") as fh:
+        fh.write(b"\x00tampered")
+    text = "Japan condemned Russia's decision, officials in Tokyo said on Monday. " * 20
+    big = tmp_path / "big.csv"
+    n = MIN_PARALLEL_BYTES // len(text) + 10
+    pd.DataFrame({"id": range(n), "text": [text] * n}).to_csv(big, index=False)
+    out_path = tmp_path / "rows.csv"
+    result = subprocess.run([sys.executable, "-m", "stance", "analyze", str(big), "--id-col", "id",
+                             "--model", str(copy), "--out", str(out_path), "--jobs", "2",
+                             "--quiet"], capture_output=True, text=True, timeout=300)
+    assert_error(result.returncode, result.stderr, str(copy), "SHA-256")
+    assert not out_path.exists() and leftovers(tmp_path) == []
+
+
 def test_model_without_metadata(capsys, tmp_path, trained, labelled):
     copy = tmp_path / "m.joblib"
     shutil.copy(trained, copy)
