@@ -1373,7 +1373,9 @@ def _default_model() -> StanceModel:
     problem: Exception | None = None
     if path.is_file():
         try:
-            return _load_verified(path, default=True)
+            model = _load_verified(path, default=True)
+            _touch(path)
+            return model
         except Exception as exc:  # any unusable cache is rebuilt
             problem = exc
     lock = path.parent / _LOCK_NAME
@@ -1400,4 +1402,56 @@ def _default_model() -> StanceModel:
         except OSError as exc:
             warnings.warn(f"could not cache the default model in {path.parent} ({exc}); it will be "
                           "retrained in the next process", stacklevel=3)
+        else:
+            _prune_default_models(path.parent)
     return model
+
+
+#: How many default models the cache keeps, the most recently used first: one per library
+#: version and code (6 MB each), so that two installs sharing a cache do not retrain in turn.
+KEEP_DEFAULT_MODELS = 3
+
+
+def _touch(path: Path) -> None:
+    """Mark a cached model as used now (its modification time), for :func:`_prune_default_models`."""
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache is used as it is
+        pass
+
+
+def _prune_default_models(folder: Path, keep: int | None = None) -> list[Path]:
+    """Remove all but the ``keep`` most recently used default models (and their metadata) from the
+    cache; return the model files removed.
+
+    Every change of the library, scikit-learn or the bundled data gives the default model a new
+    cache key and a new 6 MB file; without pruning the cache grows with every upgrade. Files that
+    cannot be removed are left as they are.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for i in range(5):
+    ...     _ = (folder / f"default-{i}.joblib").write_bytes(b"")
+    ...     os.utime(folder / f"default-{i}.joblib", (i, i))
+    >>> [p.name for p in _prune_default_models(folder, keep=3)]
+    ['default-1.joblib', 'default-0.joblib']
+    """
+    keep = KEEP_DEFAULT_MODELS if keep is None else keep
+    def used(p: Path) -> float:
+        try:
+            return p.stat().st_mtime
+        except OSError:  # removed meanwhile
+            return float("inf")
+
+    models = sorted(folder.glob("default-*.joblib"), key=used, reverse=True)
+    removed = []
+    for old in models[keep:]:
+        try:
+            old.unlink()
+            _meta_path(old).unlink(missing_ok=True)
+            removed.append(old)
+        except OSError:
+            continue
+    return removed

@@ -80,3 +80,23 @@ def test_evaluate_warns_about_training_rows(capsys, labelled, saved):
         code, out, err = run(capsys, "evaluate", labelled, "--model", saved)
     assert code == 0, err
     assert "rows scored: 12" in out
+
+
+def test_the_cache_keeps_the_three_most_recently_used_default_models(tmp_path):
+    import os
+
+    import stance.model as M
+
+    for i in range(6):
+        model = tmp_path / f"default-0.1.{i}-sklearn1-abc{i}.joblib"
+        model.write_bytes(b"model")
+        (tmp_path / (model.name + ".meta.json")).write_text("{}")
+        os.utime(model, (1000 + i, 1000 + i))
+    M._touch(tmp_path / "default-0.1.0-sklearn1-abc0.joblib")  # used just now
+    (tmp_path / "stance-model-123-x.joblib").write_bytes(b"not a default model")
+    removed = M._prune_default_models(tmp_path)
+    assert sorted(p.name for p in removed) == [f"default-0.1.{i}-sklearn1-abc{i}.joblib"
+                                               for i in (1, 2, 3)]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([*(f"default-0.1.{i}-sklearn1-abc{i}.joblib{s}" for i in (0, 4, 5)
+                             for s in ("", ".meta.json")), "stance-model-123-x.joblib"])
