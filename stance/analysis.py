@@ -843,7 +843,7 @@ def analyze_files(
     >>> analyze_files(folder)[["doc_id", "holder", "target"]].values.tolist()
     [['a.txt', 'JPN', 'RUS']]
     """
-    from .io import atomic_write, iter_documents, output_kind
+    from .io import atomic_write, is_text_input, iter_documents, output_kind
     from .model import load_model
 
     if not isinstance(chunksize, int) or chunksize < 1:
@@ -873,9 +873,8 @@ def analyze_files(
             done = 0
             for chunk in iter_documents(path, text_col=text_col, chunksize=chunksize,
                                         encoding=encoding):
-                file_id_col = id_col or ("id" if "id" in chunk.columns and
-                                         (path.is_dir() or path.suffix.lower() in (".txt", ".text",
-                                                                                   ".md", "")) else None)
+                file_id_col = id_col or ("id" if "id" in chunk.columns and is_text_input(path)
+                                         else None)
                 positions = [f"{path.name}:{i}" for i in chunk.index] if len(files) > 1 \
                     else list(chunk.index)
                 weight = min(_chunk_bytes(chunk, path, encoding), size - done)
@@ -960,8 +959,10 @@ def _chunk_bytes(chunk: pd.DataFrame, path: Path, encoding: str) -> int:
     encoded size of every field, with a separator each (quotes and JSON keys are left out; the
     bar is brought to the file's size when it has been read).
     """
+    from .io import is_text_input
+
     places = chunk.attrs.get("places") or []
-    if path.is_dir() or path.suffix.lower() in (".txt", ".text", ".md", ""):
+    if is_text_input(path):
         return sum(os.path.getsize(p) for p in places if os.path.isfile(p))
     if path.suffix.lower() in (".parquet", ".pq"):
         import pyarrow.parquet as pq

@@ -165,12 +165,11 @@ def _analyze(args: argparse.Namespace, out: str | None = None) -> Any:
     """Analyse the input file chunk by chunk (:func:`stance.analysis.analyze_files`): the rows,
     or ``out`` when given; the run's report in ``args.report``."""
     from .analysis import analyze_files
-    from .io import TEXT_SUFFIXES
+    from .io import is_text_input
     from .report import RunReport
 
-    path = Path(args.input)
     # text files and folders of them give a column "text", whatever --text-col says
-    is_text = path.is_dir() or path.suffix.lower() in (*TEXT_SUFFIXES, "")
+    is_text = is_text_input(args.input)
     args.report = RunReport()
     with _skips_in_the_report():
         return analyze_files(args.input, out=out, model=args.model,

@@ -35,6 +35,20 @@ __all__ = ["InputError", "atomic_write", "iter_documents", "output_kind", "read_
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 
+
+def is_text_input(path: str | os.PathLike[str]) -> bool:
+    """Whether :func:`iter_documents` reads ``path`` as text files (a folder, a file ending in
+    :data:`TEXT_SUFFIXES` or without a suffix): one document per file, in a column ``text``,
+    with the file's name as ``id``.
+
+    Examples
+    --------
+    >>> is_text_input("speech.txt"), is_text_input("news.csv")
+    (True, False)
+    """
+    path = Path(path)
+    return path.is_dir() or path.suffix.lower() in (*TEXT_SUFFIXES, "")
+
 #: Output suffixes :func:`write_table` (and ``analyze_files(out=...)``) write, by format.
 OUTPUT_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
                    ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
@@ -56,7 +70,7 @@ def _kind(path: Path) -> str:
         return "jsonl"
     if suffix in (".parquet", ".pq"):
         return "parquet"
-    if suffix in TEXT_SUFFIXES or suffix == "":
+    if is_text_input(path):
         return "text"
     raise InputError(f"{path}: unsupported input type {suffix!r}; use CSV, TSV, JSONL, Parquet, a "
                      ".txt file or a folder of .txt files")
