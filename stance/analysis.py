@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -628,10 +628,8 @@ def _analyze_parallel(frame: pd.DataFrame, model: Any, targets: Sequence[str], n
     bar = _progress_bar(len(frame), "doc") if progress else None
     try:
         found = []
-        for docs, rows, _ in _analyze_units(
-                ((docs, None) for docs, _ in _units(frame, 0, _unit_chars(n_jobs))), model,
-                targets, n_jobs,
-                gazetteer, role_rules):
+        units = ((docs, None) for docs, _ in _units(frame, 0, _unit_chars(n_jobs)))
+        for docs, rows, _ in _analyze_units(units, model, targets, n_jobs, gazetteer, role_rules):
             if len(rows):
                 found.append(rows)
             if bar is not None:
@@ -871,13 +869,14 @@ def analyze_files(
         """Units of the documents of every file; each carries the input bytes it stands for."""
         for path, size in zip(files, sizes):
             done = 0
+            weigh = _chunk_weigher(path, size, encoding) if bar is not None else None
             for chunk in iter_documents(path, text_col=text_col, chunksize=chunksize,
                                         encoding=encoding):
                 file_id_col = id_col or ("id" if "id" in chunk.columns and is_text_input(path)
                                          else None)
                 positions = [f"{path.name}:{i}" for i in chunk.index] if len(files) > 1 \
                     else list(chunk.index)
-                weight = min(_chunk_bytes(chunk, path, encoding), size - done)
+                weight = 0 if weigh is None else min(weigh(chunk), size - done)
                 done += weight
                 docs = _as_docs(chunk, text_col, file_id_col, date_col, speaker_col, source_col,
                                 positions=positions, report=report, seen_ids=seen_ids,
@@ -952,29 +951,34 @@ def _input_bytes(path: Path) -> int:
         return 0  # the reader names the problem
 
 
-def _chunk_bytes(chunk: pd.DataFrame, path: Path, encoding: str) -> int:
-    """About how many bytes of ``path`` a chunk read from it took (for the progress bar).
+def _chunk_weigher(path: Path, size: int, encoding: str) -> Callable[[pd.DataFrame], int]:
+    """For the progress bar: a function giving about how many bytes of ``path`` (``size`` bytes)
+    a chunk read from it took.
 
-    Text files: their sizes. Parquet: the file's size shared by rows. Other tables: the
-    encoded size of every field, with a separator each (quotes and JSON keys are left out; the
-    bar is brought to the file's size when it has been read).
+    Text files: their sizes. Parquet: the file's size shared by rows (the row count is read
+    once). Other tables: the encoded size of every field, with a separator each (quotes and JSON
+    keys are left out; the bar is brought to the file's size when it has been read).
     """
     from .io import is_text_input
 
-    places = chunk.attrs.get("places") or []
     if is_text_input(path):
-        return sum(os.path.getsize(p) for p in places if os.path.isfile(p))
+        return lambda chunk: sum(os.path.getsize(p) for p in chunk.attrs.get("places") or []
+                                 if os.path.isfile(p))
     if path.suffix.lower() in (".parquet", ".pq"):
         import pyarrow.parquet as pq
 
-        rows = pq.ParquetFile(path).metadata.num_rows
-        return path.stat().st_size * len(chunk) // max(rows, 1)
-    size = 0
-    for column in chunk.columns:
-        for value in chunk[column].tolist():
-            size += 1 + (len(value.encode(encoding, "replace")) if isinstance(value, str)
-                         else len(str(value)))
-    return size
+        rows = max(pq.ParquetFile(path).metadata.num_rows, 1)
+        return lambda chunk: size * len(chunk) // rows
+
+    def fields(chunk: pd.DataFrame) -> int:
+        total = 0
+        for column in chunk.columns:
+            for value in chunk[column].tolist():
+                total += 1 + (len(value.encode(encoding, "replace")) if isinstance(value, str)
+                              else len(str(value)))
+        return total
+
+    return fields
 
 
 #: Columns written as strings to Parquet: the text columns, and the ids and sources of any type.
