@@ -70,17 +70,6 @@ class RunReport:
         if places:
             self.skipped.setdefault(reason, []).extend(places)
 
-    def merge(self, other: RunReport) -> RunReport:
-        """Add ``other``'s counts and places to this report; returns self."""
-        self.documents_read += other.documents_read
-        self.documents_analysed += other.documents_analysed
-        self.documents_without_target += other.documents_without_target
-        for reason, places in other.skipped.items():
-            self.skip(reason, places)
-        self.multiline.extend(other.multiline)
-        self.rows += other.rows
-        return self
-
     def skipped_message(self) -> str:
         """One line naming what was skipped and where ("" when nothing was)."""
         return "; ".join(f"{len(p)} document(s) with {reason} skipped ({_places(p)})"
