@@ -17,6 +17,24 @@ __all__ = ["check_text", "clean_text", "clean_value"]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def short_repr(value: Any, limit: int | None = 40) -> str:
+    """``repr(value)`` as an error message shows a value: a NumPy scalar as the Python value it
+    holds (``10000``, not ``np.int64(10000)``), cut to ``limit`` characters with "...".
+
+    Examples
+    --------
+    >>> short_repr("x" * 50)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."
+    >>> import numpy as np
+    >>> short_repr(np.int64(10000))
+    '10000'
+    """
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+        value = value.item()
+    text = repr(value)
+    return text if limit is None or len(text) <= limit else text[:limit - 3] + "..."
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "None"

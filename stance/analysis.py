@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_text, clean_text, clean_value
+from ._checks import check_text, clean_text, clean_value, short_repr
 from .actors import Gazetteer, speaker_code
 from .events import main_event_of, sentence_events
 from .io import InputError
@@ -209,13 +209,11 @@ def _parse_dates(values: pd.Series, date_col: str, places: Sequence[str] | None 
     bad = [i for i, (raw, d) in enumerate(zip(values, dates))
            if pd.isna(d) and not _is_missing(raw) and str(raw).strip()]
     if bad:
-        def show(v: Any) -> str:
-            return repr(v.item() if isinstance(v, np.generic) else v)
-
-        shown = "; ".join(f"{places[i]}: {show(values[i])}" for i in bad[:SHOWN])
-        raise InputError(f"{places[bad[0]]}, column {date_col!r}: {show(values[bad[0]])} is not a date "
-                         f"or a year from 1 to 9999" + (f" ({len(bad)} such values: {shown} ...)"
-                                                        if len(bad) > 1 else ""))
+        shown = "; ".join(f"{places[i]}: {short_repr(values[i], None)}" for i in bad[:SHOWN])
+        raise InputError(f"{places[bad[0]]}, column {date_col!r}: "
+                         f"{short_repr(values[bad[0]], None)} is not a date or a year from 1 to "
+                         "9999" + (f" ({len(bad)} such values: {shown} ...)" if len(bad) > 1
+                                   else ""))
     return dates
 
 

@@ -46,6 +46,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
+from ._checks import short_repr
 from ._lock import file_lock
 from ._version import __version__
 from .actors import Gazetteer
@@ -1177,8 +1178,7 @@ def _json_value(value: Any) -> str:
         return f"an array of {len(value)}"
     if isinstance(value, dict):
         return "an object"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return short_repr(value)
 
 
 def _check_metadata(meta: Any, meta_path: str | os.PathLike[str]) -> dict[str, Any]:

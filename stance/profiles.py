@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import clean_text, clean_value
+from ._checks import clean_text, clean_value, short_repr
 from .rows import _is_blank, _rows
 
 __all__ = ["aggregate", "compare", "finalize", "merge", "profile", "profile_table"]
@@ -59,10 +59,7 @@ NO_DATE, MISSING = "(no date)", "(missing)"
 
 def _show(value: object) -> str:
     """A value as an error message names it."""
-    if _is_blank(value):
-        return "a missing value"
-    text = repr(value.item() if isinstance(value, np.generic) else value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return "a missing value" if _is_blank(value) else short_repr(value)
 
 
 def _row_numbers(positions: np.ndarray, start: int) -> str:
