@@ -256,6 +256,17 @@ def _cue_roles(view: str, words: list[tuple[int, int]], tokens: list[str],
     return roles
 
 
+def _in_class(pattern: re.Pattern[str], token: str) -> bool:
+    """Whether a word of the view, without the punctuation glued to it, is of a word class."""
+    return pattern.fullmatch(token.strip("\"'(),.;:")) is not None
+
+
+def _within(i: int, j: int, bounds: list[int], reach: int) -> bool:
+    """Whether word ``j`` is at most ``reach`` words after word ``i``, in the same clause (no
+    clause boundary of ``bounds`` after ``i`` up to ``j``)."""
+    return j - i <= reach and not any(i < b <= j for b in bounds)
+
+
 def _coordinated(tokens: list[str], i: int, j: int) -> bool:
     """Whether "and", "or" or a comma stands between words ``i`` and ``j``: a second act, not the
     object of the first ("condemns the attack and expresses its solidarity with xtarget")."""
@@ -280,10 +291,10 @@ def _approved_conflict(tokens: list[str], cue_words: dict[str, list[int]], bound
     conflict, cooperation = cue_words["conflict"], cue_words["cooperation"]
     moved: list[int] = []
     for n, k in enumerate(cooperation):
-        if not _APPROVAL.fullmatch(tokens[k].strip("\"'(),.;:")):
+        if not _in_class(_APPROVAL, tokens[k]):
             continue
         for m, j in enumerate(conflict):
-            if j <= k or j - k > reach or any(k < b <= j for b in bounds):
+            if j <= k or not _within(k, j, bounds, reach):
                 continue
             if roles["conflict"][m][1] == "target" and not _coordinated(tokens, k, j):
                 moved.append(n)
@@ -325,10 +336,10 @@ def _disapproved_acts(tokens: list[str], cue_words: dict[str, list[int]], bounds
     last = -1  # word index of the disapproval or of its last object
     for k, category, n in kinds:
         if category == "conflict":
-            if _DISAPPROVAL.fullmatch(tokens[k].strip("\"'(),.;:")):
+            if _in_class(_DISAPPROVAL, tokens[k]):
                 head, last = (k, n), k
             continue
-        if head is None or k - last > reach or any(last < b <= k for b in bounds):
+        if head is None or not _within(last, k, bounds, reach):
             continue
         if _coordinated(tokens, last, k):
             head = None
