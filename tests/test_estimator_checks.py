@@ -195,3 +195,16 @@ def test_the_model_is_the_last_step_of_a_pipeline(rows, fitted):
     pipe.fit(padded, rows["stance"])
     np.testing.assert_allclose(pipe.predict_proba(padded), fitted.predict_proba(rows))
     assert list(pipe.classes_) == list(fitted.classes_)
+
+
+def test_the_model_s_defaults_are_build_pipeline_s():
+    # StanceModel repeats build_pipeline's parameters (scikit-learn reads them from __init__):
+    # the two signatures must not drift apart
+    import inspect
+
+    from stance.model import build_pipeline
+
+    pipeline = {k: p.default for k, p in inspect.signature(build_pipeline).parameters.items()}
+    model = StanceModel().get_params()
+    assert model.pop("holder_model") is True
+    assert model == pipeline
