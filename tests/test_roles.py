@@ -207,3 +207,29 @@ def test_bad_user_rules_name_file_line_and_problem(tmp_path, row, problem):
     path.write_text(header + row + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match=rf"rules\.tsv, line 2: .*{problem}"):
         load_role_rules(path)
+
+
+def _pairs(text: str, speaker: str = "") -> set[tuple[str, str]]:
+    import pandas as pd
+
+    import stance
+
+    rows = stance.analyze(pd.DataFrame({"text": [text], "speaker": [speaker], "date": ["2004-09-20"]}),
+                          speaker_col="speaker", date_col="date")
+    return set(zip(rows["holder"], rows["target"]))
+
+
+def test_a_target_named_only_as_the_place_of_an_event_nobody_named_acts_in_has_no_holder():
+    # in a statement, the speaker takes no position toward the place of an atrocity
+    text = "All human life is precious, but the attack on schoolchildren in Beslan, Russia, was vile."
+    assert roles_of(text, "RUS")["RUS"] == {"location"}
+    assert _pairs(text, "FSM") == {("", "RUS")}
+    # a named actor may act on the place: its row stays
+    assert ("HND", "CHN") in _pairs("Honduras opens its first embassy in Beijing, China.")
+    assert ("UKR", "RUS") in _pairs("Ukraine says its commandos blew up a rail bridge in Buryatia, Russia.")
+
+
+def test_the_group_of_77_and_china_is_the_bloc_not_china():
+    assert [m.code for m in find_actors("the Group of 77 and China")] == ["G77"]
+    assert _pairs("Barbados supports the position of the Group of 77 and China on the budget.",
+                  "BRB") == set()
