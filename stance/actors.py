@@ -334,6 +334,7 @@ class Gazetteer:
     def _add_leaders(self, index: dict[str, _Entry], leaders: list[dict[str, str]]) -> None:
         surfaces: dict[str, list[_Term]] = {}
         display: dict[str, str] = {}
+        self._family: dict[str, set[str]] = {}
         for i, row in enumerate(leaders, start=2):
             code = row.get("code", "")
             if code not in self._actors:
@@ -346,15 +347,16 @@ class Gazetteer:
                 surfaces.setdefault(_key(name), []).append(term)
                 display.setdefault(_key(name), name)
             family = row.get("surname") or ""
-            if family:
-                # the surname as written in each full-name variant ("Erdoğan" beside "Erdogan")
-                folded = _fold(family)
-                variants = {family} | {f for f in (_family_name(n, code, names) for n in names)
-                                       if _fold(f) == folded}
+            fam = family or _family_name(row["person"], code, names)
+            # the family name as written in each full-name variant ("Erdoğan" beside "Erdogan")
+            folded = _fold(fam)
+            variants = {fam} | {f for f in (_family_name(n, code, names) for n in names)
+                                if _fold(f) == folded}
+            self._family.setdefault(row["person"], set()).update(variants)
+            if family:  # a distinctive surname names the person alone
                 for variant in variants:
                     surfaces.setdefault(_key(variant), []).append(term)
                     display.setdefault(_key(variant), variant)
-            fam = family or _family_name(row["person"], code, names)
             for title in _TITLES.get(row["office"], ()):
                 k = _key(f"{title} {fam}")
                 surfaces.setdefault(k, []).append(term)
@@ -407,6 +409,17 @@ class Gazetteer:
         """
         row = self._actors.get(code)
         return row["name"] if row else code
+
+    def family_names(self, person: str) -> tuple[str, ...]:
+        """The family name(s) by which news calls ``person`` once named in full ("Wen" for Wen
+        Jiabao, "Straw" for Jack Straw; each spelling of ``leaders.tsv``); () for anyone else.
+
+        Examples
+        --------
+        >>> Gazetteer.default().family_names("Wen Jiabao")
+        ('Wen',)
+        """
+        return tuple(sorted(self._family.get(person, ())))
 
     def suggest_code(self, value: str) -> str | None:
         """The code a user probably meant by ``value``, which is not one: the code in another

@@ -24,7 +24,7 @@ from ._checks import check_text, clean_text, clean_value, short_repr
 from .actors import Gazetteer, speaker_code
 from .events import main_event_of, sentence_events
 from .io import InputError
-from .references import LOOKBACK, resolve_pair_reference
+from .references import LOOKBACK, NamedPeople, resolve_pair_reference
 from .report import SHOWN, RunReport
 from .roles import RoleRules
 from .rows import MENTIONS, _is_blank, _is_missing
@@ -222,7 +222,8 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer,
     """One pending row per (sentence, target) of a document, with the sentence's mentions.
 
     ``_text`` is what the models read: the sentence, or the sentence with "the two countries"
-    replaced by the pair named just before (:mod:`stance.references`).
+    replaced by the pair named just before (:mod:`stance.references`). A leader named in full
+    earlier in the document is found again by family name ("Mr Straw", "Kim said").
     """
     doc_id, text, date, source, speaker = doc
     as_of = None if _is_missing(date) else pd.Timestamp(date).date()
@@ -231,8 +232,13 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer,
     holder_speaker = speaker_code(speaker, as_of) if speaker else speaker
     rows: list[dict[str, Any]] = []
     previous: deque[tuple[str, list]] = deque(maxlen=LOOKBACK)
+    people = NamedPeople(gazetteer)  # leaders named in full, found again by family name
     for k, sent in enumerate(split_sentences(text)):
         mentions = gazetteer.find(sent.text, as_of)
+        again = people.find(sent.text, mentions)
+        if again:
+            mentions = sorted([*mentions, *again], key=lambda m: m.start)
+        people.remember(mentions)
         model_text, resolved = sent.text, mentions
         rewritten = resolve_pair_reference(sent.text, mentions, previous, targets, gazetteer.name)
         if rewritten is not None:

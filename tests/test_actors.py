@@ -455,3 +455,10 @@ def test_find_actors_takes_any_string(text: str) -> None:
     for m in find_actors(text):
         assert text[m.start:m.end] == m.text and m.start >= last
         last = m.end
+
+
+def test_family_names_cover_each_spelling_and_unknown_people() -> None:
+    gaz = Gazetteer.default()
+    assert gaz.family_names("Hugo Chavez") == ("Chavez", "Chávez")  # from "Hugo Chávez" too
+    assert gaz.family_names("Wen Jiabao") == ("Wen",)  # family name first
+    assert gaz.family_names("Nobody Atall") == ()

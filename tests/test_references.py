@@ -1,13 +1,15 @@
-"""Tests for stance.references: "the two countries" resolved to the pair named just before."""
+"""Tests for stance.references: "the two countries" resolved to the pair named just before, and
+people found again by family name once named in full."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance.actors import Gazetteer, find_actors
-from stance.references import BACK_REFERENCE, antecedent_pair, resolve_pair_reference
+from stance.references import BACK_REFERENCE, NamedPeople, antecedent_pair, resolve_pair_reference
 
 TARGETS = frozenset({"CHN", "RUS", "TWN"})
 NAME = Gazetteer.default().name
@@ -84,3 +86,63 @@ def test_pairs_of_third_countries_and_named_pairs_are_left_alone() -> None:
 def test_arbitrary_text_never_raises(before: str, sentence: str) -> None:
     out = _resolve(sentence + " the two countries", before)
     assert out is None or isinstance(out, str)
+
+
+GAZ = Gazetteer.default()
+
+
+def _again(first: str, later: str, as_of: str) -> list[tuple[str, str, str, bool]]:
+    people = NamedPeople(GAZ)
+    people.remember(GAZ.find(first, as_of))
+    return [(m.code, m.text, m.person, m.possessive)
+            for m in people.find(later, GAZ.find(later, as_of))]
+
+
+def test_family_name_after_the_full_name_is_the_same_person() -> None:
+    first = "UK Foreign Secretary Jack Straw defended the plan."
+    assert _again(first, "Mr Straw, visiting Beijing, said so.", "2005-01-10") == [
+        ("GBR", "Straw", "Jack Straw", False)]
+    assert _again(first, "Critics called Straw's view naive.", "2005-01-10") == [
+        ("GBR", "Straw", "Jack Straw", True)]
+    # family-name-first countries: "Wen" for Wen Jiabao, "Kim" for Kim Jong-un
+    assert _again("Premier Wen Jiabao met reporters.", "Wen said little.", "2006-03-14")[0][:2] == \
+        ("CHN", "Wen")
+    assert _again("Kim Jong Un signed the treaty.", "Kim said it was historic.", "2024-06-19")[0][:2] == \
+        ("PRK", "Kim")
+
+
+def test_family_name_alone_is_not_a_reference_without_the_full_name_or_inside_another_name() -> None:
+    assert _again("The talks went on.", "Straw said so.", "2005-01-10") == []  # nobody named yet
+    first = "Kim Jong Un signed the treaty."
+    assert _again(first, "Kim Dae-jung had won the prize.", "2024-06-19") == []  # a longer name
+    assert _again(first, "The singer Lisa Kim was there.", "2024-06-19") == []  # another's given name
+    assert _again("UK Foreign Secretary Jack Straw spoke.", "They bought straw.", "2005-01-10") == []
+    # a family name named alone first remembers nobody (it may be anyone's)
+    people = NamedPeople(GAZ)
+    people.remember(GAZ.find("Straw said so.", "2005-01-10"))
+    assert people.find("Straw said so again.", []) == []
+
+
+def test_analyze_reads_a_family_name_as_the_person_named_earlier() -> None:
+    import stance
+
+    doc = ("UK Foreign Secretary Jack Straw arrived in Beijing on Monday. "
+           "Mr Straw criticised China's record on human rights.")
+    rows = stance.analyze(pd.DataFrame({"text": [doc], "date": ["2005-01-10"]}), date_col="date")
+    second = rows[rows["sentence_id"] == 1]
+    assert ("GBR", "CHN") in set(zip(second["holder"], second["target"]))
+    alone = stance.analyze(pd.DataFrame({"text": ["Mr Straw criticised China's record on human rights."],
+                                         "date": ["2005-01-10"]}), date_col="date")
+    assert "GBR" not in set(alone["holder"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Mr", "Straw", "straw", "Kim", "Jack", "said", ",", "'s", "Dae-jung",
+                                 "China", " "]), max_size=12).map(" ".join))
+def test_people_found_again_are_spans_of_the_text_outside_its_mentions(sentence: str) -> None:
+    people = NamedPeople(GAZ)
+    people.remember(GAZ.find("UK Foreign Secretary Jack Straw met Kim Jong Un.", "2005-01-10"))
+    mentions = GAZ.find(sentence, "2005-01-10")
+    for m in people.find(sentence, mentions):
+        assert sentence[m.start:m.end] == m.text in ("Straw", "Kim")
+        assert not any(n.start < m.end and m.start < n.end for n in mentions)
