@@ -51,6 +51,8 @@ def roles_of(text: str, target: str) -> dict[str, set[str]]:
     ("ASEAN and China sign a fisheries pact.", "CHN", "ASEAN", "partner"),
     ("The defence ministers of China, Brazil and Russia meet in Brasilia.", "RUS", "BRA",
      "partner"),
+    ("Moscow and Beijing will coordinate closely at the United Nations.", "CHN", "RUS", "partner"),
+    ("Russia and Belarus pledged cooperation on air defence.", "RUS", "BLR", "partner"),
     # both named after a third actor that acts on them
     ("Palau shifts its diplomatic recognition from Taipei to Beijing.", "CHN", "TWN", "co_object"),
     # goods and places
