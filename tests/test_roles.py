@@ -143,6 +143,8 @@ def test_roles(text, target, code, role):
     # the country that acts is neither goods nor a place
     ("Bangladesh will import diesel from Russia under a barter deal.", "RUS", "BGD"),
     ("Chile exports copper to China under a new trade pact.", "CHN", "CHL"),
+    ("India buys oil from Russia.", "RUS", "IND"),
+    ("Egypt bought wheat from Russia despite the war.", "RUS", "EGY"),
     ("The Japan Coast Guard said two Chinese ships entered its waters.", "CHN", "JPN"),
     ("The United States Intelligence Community accuses Russia of plotting abroad.", "RUS", "USA"),
     ("The Thailand Export Co-operation Fund will lend to China.", "CHN", "THA"),
