@@ -77,6 +77,9 @@ def test_bad_lines_name_the_file_and_line(line, message):
     ("xholder refused to sanction xtarget.", ("SANCTION", H, T, "refused", "neutral")),
     # refusing to let the target act opposes it
     ("xholder will not allow xtarget to build there.", ("YIELD", H, T, "refused", "oppose")),
+    # stopping or cutting cooperation refuses it, which opposes (not "imports from": support)
+    ("xholder bans imports of gold from xtarget.", ("COOPERATE", H, T, "refused", "oppose")),
+    ("xholder blocks imports of steel from xtarget.", ("COOPERATE", H, T, "refused", "oppose")),
     # a threatened act keeps its stance
     ("xholder threatened to impose sanctions on xtarget.", ("SANCTION", H, T, "modal", "oppose")),
     # coordinated agents all act
