@@ -52,7 +52,17 @@ import numpy as np
 from .actors import Mention
 from .alternation import alternation
 from .roles import _package_classes
-from .rows import HOLDER, HOLDER_UNNAMED, NO_HOLDER, OTHER, TARGET, _mentions, _RowTransformer, row_mentions
+from .rows import (
+    HOLDER,
+    HOLDER_UNNAMED,
+    NO_HOLDER,
+    OTHER,
+    TARGET,
+    _mentions,
+    _RowTransformer,
+    as_rows,
+    row_mentions,
+)
 from .views import view_text
 
 __all__ = [
@@ -61,6 +71,8 @@ __all__ = [
     "EventMatch",
     "EventPattern",
     "EventType",
+    "implied_stance",
+    "implied_stances",
     "load_event_types",
     "load_events",
     "main_event",
@@ -618,6 +630,51 @@ def _strongest_link(matches: Any, kind: Any) -> EventMatch | None:
         return None
     types = load_event_types()
     return max(linked, key=lambda m: (m.modifier in ("plain", "modal"), abs(types[m.type].intensity)))
+
+
+def implied_stance(text: str, mentions: tuple[Mention, ...], holder: str, target: str) -> str:
+    """The stance toward ``target`` that the act linking ``holder`` to it implies (the act of
+    :func:`main_event`, after its modifier); "" when no event links them or there is no holder.
+
+    Where an act has two slots besides its agent, the target's own slot counts: switching
+    recognition *from* Taipei *to* Beijing opposes TWN and supports CHN.
+
+    Examples
+    --------
+    >>> from stance.actors import Gazetteer
+    >>> text = "Dominica switches recognition from Taipei to Beijing."
+    >>> ms = tuple(Gazetteer.default().find(text))
+    >>> implied_stance(text, ms, "DMA", "TWN"), implied_stance(text, ms, "DMA", "CHN")
+    ('oppose', 'support')
+    >>> implied_stance(text, ms, "", "CHN")
+    ''
+    """
+    if not holder:
+        return ""
+    found = main_event(row_events(sentence_events(text, mentions), mentions, holder, target))
+    if found is None:
+        return ""
+    if "target" not in found.others and "target" in found.seconds:
+        return found.q_stance
+    return found.stance
+
+
+def implied_stances(X: Any) -> np.ndarray:
+    """:func:`implied_stance` for each row of ``X`` (columns ``text``, ``holder``, ``target`` and,
+    optionally, the mentions of :data:`stance.rows.MENTIONS`), as an array of str.
+
+    Examples
+    --------
+    >>> implied_stances([{"text": "Vietnam orders Su-30 fighters from Moscow.", "holder": "VNM",
+    ...                   "target": "RUS"}]).tolist()
+    ['support']
+    """
+    rows = as_rows(X)
+    out = np.empty(len(rows), dtype=object)
+    for i, (t, h, g, ms) in enumerate(zip(rows["text"], rows["holder"], rows["target"],
+                                          row_mentions(rows))):
+        out[i] = implied_stance(t, _mentions(t) if ms is None else ms, h, g)
+    return out
 
 
 def main_event(matches: list[EventMatch]) -> EventMatch | None:

@@ -51,7 +51,7 @@ from ._lock import file_lock
 from ._version import __version__
 from .actors import Gazetteer
 from .cues import CueFeatures
-from .events import EventFeatures, match_events
+from .events import EventFeatures, implied_stances, match_events
 from .rows import as_rows, as_table
 from .sentiment import SentimentFeatures, sentiment
 from .structure import StructuralFeatures
@@ -367,6 +367,42 @@ def _training_rows(rows: pd.DataFrame) -> dict[str, Any]:
     return {"fraction": fraction, "hashes": hashes}
 
 
+def _act_likelihood(rows: pd.DataFrame, classes: Any, sample_weight: np.ndarray | None
+                    ) -> np.ndarray:
+    """``[i, j]``: among training rows of stance ``classes[i]`` that an event links, the
+    (weighted, add-one smoothed) share whose act implies ``classes[j]``."""
+    classes = [str(c) for c in classes]
+    counts = np.ones((len(classes), len(classes)))
+    implied = implied_stances(rows)
+    weight = np.ones(len(rows)) if sample_weight is None else sample_weight
+    for label, act, w in zip(rows["stance"], implied, weight):
+        if act in classes:
+            counts[classes.index(label), classes.index(act)] += w
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def _weigh_acts(proba: np.ndarray, implied: np.ndarray, classes: list[str],
+                likelihood: np.ndarray) -> np.ndarray:
+    """``proba`` times the likelihood of each row's implied stance under each class, renormalised
+    (rows with no implied stance unchanged).
+
+    Examples
+    --------
+    >>> lik = np.array([[0.8, 0.1, 0.1], [0.2, 0.6, 0.2], [0.1, 0.1, 0.8]])
+    >>> p = _weigh_acts(np.array([[0.6, 0.1, 0.3], [0.6, 0.1, 0.3]]), np.array(["support", ""]),
+    ...                 ["oppose", "neutral", "support"], lik)
+    >>> p.round(3).tolist()
+    [[0.188, 0.063, 0.75], [0.6, 0.1, 0.3]]
+    """
+    out = proba.copy()
+    for j, label in enumerate(classes):
+        rows = implied == label
+        if rows.any():
+            weighed = out[rows] * likelihood[:, j]
+            out[rows] = weighed / weighed.sum(axis=1, keepdims=True)
+    return out
+
+
 def _file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -402,6 +438,14 @@ events, learner
         annotated exhaustively (every holder toward every target they name); an optional
         ``speaker`` column of ``X`` gives the speaker of a statement. False skips it (quicker in
         a grid search that only scores stances).
+    act_evidence : bool, default True
+        Weigh the act that links a row's holder to its target, as the event lexicon reads it
+        (:func:`stance.events.implied_stance`), with the classifier's probabilities: they are
+        multiplied by how often each true stance comes with the act's implied stance in the
+        training rows (:attr:`act_likelihood_`), and renormalised. The classifier sees which words
+        occur; this reads who does what to whom ("Vietnam orders fighters from Moscow" supports
+        RUS whatever words surround it). Rows that no event links keep the classifier's
+        probabilities.
 
     Attributes
     ----------
@@ -412,6 +456,10 @@ events, learner
     holders_ : sklearn.pipeline.Pipeline or None
         The fitted holder-attribution pipeline, None when not fitted or when the rows gave no
         holder candidates of both kinds.
+    act_likelihood_ : ndarray of shape (3, 3) or None
+        ``act_likelihood_[i, j]``: in the training rows of true stance ``classes_[i]`` that an
+        event links, the share whose act implies ``classes_[j]`` (add-one smoothed, weighted like
+        the rows); None when ``act_evidence`` is False.
     metadata_ : dict
         Library and scikit-learn versions, labels, training-data hash, short hashes of the
         training rows (``training_rows``, see :func:`train`), metrics, date, parameters.
@@ -432,7 +480,8 @@ events, learner
                  char_ngrams: tuple[int, int] = (2, 5), min_df: int = 2,
                  relation_ngrams: tuple[int, int] | None = (1, 3), window: int = 6,
                  class_weight: str | None = "balanced", calibration: str = "sigmoid", cv: int = 5,
-                 events: bool = False, learner: str = "logistic", holder_model: bool = True) -> None:
+                 events: bool = False, learner: str = "logistic", holder_model: bool = True,
+                 act_evidence: bool = True) -> None:
         self.C = C
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -445,10 +494,12 @@ events, learner
         self.events = events
         self.learner = learner
         self.holder_model = holder_model
+        self.act_evidence = act_evidence
 
     @classmethod
     def from_fitted(cls, pipeline: Pipeline, metadata: dict[str, Any],
-                    holders: Pipeline | None = None) -> StanceModel:
+                    holders: Pipeline | None = None,
+                    act_likelihood: np.ndarray | None = None) -> StanceModel:
         """Wrap a fitted pipeline (and holder pipeline) with its metadata.
 
         The parameters are read back from ``metadata["params"]`` (those of
@@ -462,6 +513,9 @@ events, learner
             As in :attr:`metadata_`.
         holders : sklearn.pipeline.Pipeline, optional
             A fitted holder-attribution pipeline.
+        act_likelihood : ndarray of shape (3, 3), optional
+            As in :attr:`act_likelihood_`; without it (a file saved before it existed) the model
+            has ``act_evidence=False``.
 
         Returns
         -------
@@ -470,7 +524,8 @@ events, learner
         Examples
         --------
         >>> model = load_model()
-        >>> copy = StanceModel.from_fitted(model.pipeline_, dict(model.metadata_), model.holders_)
+        >>> copy = StanceModel.from_fitted(model.pipeline_, dict(model.metadata_), model.holders_,
+        ...                                model.act_likelihood_)
         >>> copy.predict([{"text": "Japan condemned Russia.", "holder": "JPN", "target": "RUS"}])
         array(['oppose'], dtype=object)
         """
@@ -478,19 +533,21 @@ events, learner
         names = cls._get_param_names()
         saved = metadata.get("params") if isinstance(metadata.get("params"), dict) else {}
         params = {k: tuple(v) if isinstance(v, list) else v for k, v in saved.items() if k in names}
+        params["act_evidence"] = act_likelihood is not None
         model = cls(**params)
-        model._set_fitted(pipeline, metadata, holders)
+        model._set_fitted(pipeline, metadata, holders, act_likelihood)
         return model
 
     def _set_fitted(self, pipeline: Pipeline, metadata: dict[str, Any],
-                    holders: Pipeline | None) -> None:
+                    holders: Pipeline | None, act_likelihood: np.ndarray | None = None) -> None:
         self.pipeline_ = pipeline
         self.holders_ = holders
+        self.act_likelihood_ = act_likelihood
         self.metadata_ = metadata
         self.classes_ = np.asarray(pipeline.classes_)
 
     def _pipeline_params(self) -> dict[str, Any]:
-        return {k: v for k, v in self.get_params().items() if k != "holder_model"}
+        return {k: v for k, v in self.get_params().items() if k not in ("holder_model", "act_evidence")}
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> StanceModel:
         """Fit the stance pipeline (and the holder model) on labelled rows.
@@ -557,6 +614,8 @@ events, learner
                           else {"classifier__sample_weight": sample_weight})
             pipeline.fit(rows[["text", "holder", "target"]], rows["stance"].to_numpy(), **fit_params)
             holders = None if holder_rows is None else _train_holders([holder_rows])
+        act = (_act_likelihood(rows, pipeline.classes_, sample_weight) if self.act_evidence
+               else None)
         metadata = {
             "library": "stance",
             "stance_version": __version__,
@@ -570,11 +629,12 @@ events, learner
             "include_default": False,
             "corpus_split": None,
             "params": {k: list(v) if isinstance(v, tuple) else v
-                       for k, v in dict(params, holder_model=self.holder_model).items()},
+                       for k, v in dict(params, holder_model=self.holder_model,
+                                        act_evidence=self.act_evidence).items()},
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "metrics": {},
         }
-        self._set_fitted(pipeline, metadata, holders)
+        self._set_fitted(pipeline, metadata, holders, act)
         return self
 
     def predict(self, X: Any) -> np.ndarray:
@@ -604,7 +664,9 @@ events, learner
         rows = as_rows(X)
         if rows.empty:
             return np.array([], dtype=object)
-        return self.pipeline_.predict(rows)
+        if getattr(self, "act_likelihood_", None) is None:
+            return self.pipeline_.predict(rows)
+        return self.classes_[self._proba(rows).argmax(axis=1)]
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, columns in the order of :attr:`classes_`.
@@ -629,7 +691,16 @@ events, learner
         rows = as_rows(X)
         if rows.empty:
             return np.zeros((0, len(self.classes_)))
-        return self.pipeline_.predict_proba(rows)
+        return self._proba(rows)
+
+    def _proba(self, rows: pd.DataFrame) -> np.ndarray:
+        """The pipeline's probabilities of validated rows, weighed with the act that links each
+        row's holder to its target (``act_evidence``)."""
+        proba = self.pipeline_.predict_proba(rows)
+        likelihood = getattr(self, "act_likelihood_", None)
+        if likelihood is None:
+            return proba
+        return _weigh_acts(proba, implied_stances(rows), list(self.classes_), likelihood)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -661,7 +732,8 @@ events, learner
         path = Path(path)
         with atomic_write(path, "wb") as fh:
             joblib.dump({"pipeline": self.pipeline_, "holders": self.holders_,
-                         "metadata": self.metadata_}, fh, compress=3)
+                         "act_likelihood": self.act_likelihood_, "metadata": self.metadata_}, fh,
+                        compress=3)
         meta = dict(self.metadata_, file_sha256=_file_sha256(path), file_name=path.name)
         with atomic_write(_meta_path(path)) as fh:
             fh.write(json.dumps(meta, indent=2, sort_keys=True))
@@ -959,7 +1031,9 @@ def _explain(model: StanceModel, text: str, target: str, holder: str | None, top
     names = features.get_feature_names_out()
     coefs = np.mean([c.estimator.coef_ for c in clf.calibrated_classifiers_], axis=0)
     classes = list(clf.classes_)
-    proba = pipeline.predict_proba(rows)[0]
+    words = pipeline.predict_proba(rows)[0]
+    proba = model._proba(rows)[0]
+    act = str(implied_stances(rows)[0]) if model.act_likelihood_ is not None else ""
     label = classes[int(np.argmax(proba))]
     k = classes.index(label)
     if hasattr(x, "indices"):
@@ -976,7 +1050,8 @@ def _explain(model: StanceModel, text: str, target: str, holder: str | None, top
         "contribution": contrib[order],
     })
     out.attrs.update(prediction=label, probabilities=dict(zip(classes, proba.round(4))),
-                     events=_event_table(rows))
+                     classifier_probabilities=dict(zip(classes, words.round(4))),
+                     act=act, events=_event_table(rows))
     return out
 
 
@@ -1004,7 +1079,10 @@ def explain(text: str, target: str, holder: str | None = None, *, model: StanceM
 
     The weights are the logistic-regression coefficients for the predicted label, averaged over
     the calibration folds; ``contribution`` is feature value times weight. The prediction and its
-    probabilities are in ``result.attrs``, and so are the event patterns of the lexicon
+    probabilities are in ``result.attrs``; so are the classifier's own probabilities
+    (``classifier_probabilities``), before the act that links the holder to the target weighs
+    them (``act``: the stance it implies, "" for none; see ``act_evidence`` of
+    :class:`StanceModel`), and the event patterns of the lexicon
     (:mod:`stance.events`) that matched the row, as a table under ``result.attrs["events"]``:
     their type, who acts on whom ("holder", "target", "other"), the modifier (negated, refused,
     modal), the stance they imply for the agent, the words matched and the lexicon line.
@@ -1034,6 +1112,8 @@ def explain(text: str, target: str, holder: str | None = None, *, model: StanceM
     'oppose'
     >>> table.attrs["events"][["type", "agent", "other", "stance"]].values.tolist()
     [['ACCUSE', 'holder', 'target', 'oppose']]
+    >>> explain("Vietnam orders Su-30 fighters from Moscow.", "RUS", "VNM").attrs["act"]
+    'support'
     """
     from ._checks import check_text
 
@@ -1345,7 +1425,8 @@ def _load_verified(path: Path, *, default: bool = False) -> StanceModel:
     meta = verify_model_file(path, default=default)
     try:
         payload = joblib.load(path)
-        model = StanceModel.from_fitted(payload["pipeline"], meta, payload.get("holders"))
+        model = StanceModel.from_fitted(payload["pipeline"], meta, payload.get("holders"),
+                                        payload.get("act_likelihood"))
     except Exception as exc:  # the file is as saved, so the installed code cannot read it
         raise ValueError(f"{path}: cannot load the model saved by stance {meta['stance_version']} "
                          f"({type(exc).__name__}: {exc}); retrain it with `stance train`") from exc

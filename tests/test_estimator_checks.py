@@ -207,4 +207,5 @@ def test_the_model_s_defaults_are_build_pipeline_s():
     pipeline = {k: p.default for k, p in inspect.signature(build_pipeline).parameters.items()}
     model = StanceModel().get_params()
     assert model.pop("holder_model") is True
+    assert model.pop("act_evidence") is True
     assert model == pipeline

@@ -804,3 +804,83 @@ def test_building_the_default_model_says_so_on_stderr(monkeypatch, tmp_path, cap
         assert "training the default model" not in capsys.readouterr().err
     finally:
         M._default_model.cache_clear()
+
+
+# ---------------------------------------------------------------------------------------------
+# The act that links the holder to the target (act_evidence)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_act_likelihood_is_fitted_from_the_training_rows(small_model, default_model):
+    for model in (small_model, default_model):
+        lik = model.act_likelihood_
+        assert lik.shape == (3, 3)
+        np.testing.assert_allclose(lik.sum(axis=1), 1.0)
+        # on the bundled corpus the act's implied stance is most often the true stance
+        assert (lik.argmax(axis=1) == np.arange(3)).all()
+    assert default_model.get_params()["act_evidence"] is True
+    assert default_model.metadata_["params"]["act_evidence"] is True
+
+
+def test_act_evidence_off_leaves_the_classifier_s_probabilities(small_data):
+    model = stance.StanceModel(cv=2, char_ngrams=(2, 3), holder_model=False, act_evidence=False)
+    model.fit(small_data, small_data["stance"])
+    assert model.act_likelihood_ is None
+    X = small_data[FEATURES].head(40)
+    np.testing.assert_array_equal(model.predict_proba(X), model.pipeline_.predict_proba(X))
+
+
+def test_rows_no_act_links_keep_the_classifier_s_probabilities(default_model, test_split):
+    from stance.events import implied_stances
+
+    X = test_split[FEATURES].head(300)
+    acts = implied_stances(X)
+    assert (acts != "").any() and (acts == "").any()
+    words = default_model.pipeline_.predict_proba(X)
+    proba = default_model.predict_proba(X)
+    np.testing.assert_array_equal(proba[acts == ""], words[acts == ""])
+    assert not np.allclose(proba[acts != ""], words[acts != ""])
+    # predict is the most probable class of predict_proba, act or not
+    np.testing.assert_array_equal(default_model.predict(X), default_model.classes_[proba.argmax(axis=1)])
+
+
+@pytest.mark.parametrize(("text", "holder", "target", "expected"), [
+    # the act, not the words (issue 21's examples): buying from the target supports it,
+    # halting purchases from it opposes it, suing it opposes it
+    ("Vietnam orders Su-30 fighters from Moscow.", "VNM", "RUS", "support"),
+    ("India bought S-400 missiles from Russia.", "IND", "RUS", "support"),
+    ("Estonia halts all purchases of Russian electricity and gas ahead of its exit from the BRELL "
+     "grid.", "EST", "RUS", "oppose"),
+    ("Ukraine sues Russia in the International Court of Justice.", "UKR", "RUS", "oppose"),
+    # switching recognition opposes the one it leaves and supports the one it goes to
+    ("Dominica switches diplomatic recognition from Taipei to Beijing.", "DMA", "TWN", "oppose"),
+    ("Dominica switches diplomatic recognition from Taipei to Beijing.", "DMA", "CHN", "support"),
+])
+def test_the_act_decides_where_the_words_mislead(default_model, text, holder, target, expected):
+    rows = stance.analyze([text], model=default_model)
+    row = rows[(rows["holder"] == holder) & (rows["target"] == target)]
+    assert row["stance"].tolist() == [expected]
+    assert default_model.predict([{"text": text, "holder": holder, "target": target}]).tolist() == [expected]
+
+
+def test_act_likelihood_survives_save_and_load(small_model, saved):
+    loaded = load_model(saved)
+    np.testing.assert_array_equal(loaded.act_likelihood_, small_model.act_likelihood_)
+    assert loaded.act_evidence is True
+
+
+def test_a_model_without_act_likelihood_has_act_evidence_off(small_model, test_split):
+    # what a file saved before act_evidence existed loads as
+    old = stance.StanceModel.from_fitted(small_model.pipeline_, dict(small_model.metadata_),
+                                         small_model.holders_)
+    assert old.act_evidence is False and old.act_likelihood_ is None
+    X = test_split[FEATURES].head(40)
+    np.testing.assert_array_equal(old.predict_proba(X), small_model.pipeline_.predict_proba(X))
+
+
+def test_explain_shows_the_act_and_the_classifier_s_own_probabilities(default_model):
+    table = default_model.explain("Vietnam orders Su-30 fighters from Moscow.", "RUS", "VNM")
+    assert table.attrs["act"] == "support"
+    assert table.attrs["prediction"] == "support"
+    assert set(table.attrs["classifier_probabilities"]) == {"oppose", "neutral", "support"}
+    assert table.attrs["events"]["type"].tolist() == ["COOPERATE"]
