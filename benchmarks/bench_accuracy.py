@@ -181,12 +181,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, help="evaluate this saved model instead of the default")
     parser.add_argument("--events", action="store_true",
                         help="ablation: train a model with the directed-event features")
+    parser.add_argument("--no-act", action="store_true",
+                        help="ablation: train a model without the act evidence (act_evidence=False)")
     parser.add_argument("--C", type=float, help="train a model with this regularisation")
     parser.add_argument("--learner", choices=("logistic", "svm"), help="train a model with this learner")
     parser.add_argument("--grid-weight", type=float,
                         help="train a model with this weight of the event-grid sentences (0 leaves them out)")
     args = parser.parse_args(argv)
-    params = {k: v for k, v in (("events", True if args.events else None), ("C", args.C),
+    params = {k: v for k, v in (("events", True if args.events else None),
+                                ("act_evidence", False if args.no_act else None), ("C", args.C),
                                 ("learner", args.learner), ("grid_weight", args.grid_weight))
               if v is not None}
     labels = args.labels

@@ -188,9 +188,9 @@ def sample_outcomes():
 
 
 def test_the_sample_agrees_with_its_key_no_worse_than_measured(sample_outcomes):
-    # measured on this code with benchmarks/bench_sample.py: 62 of 85 agree, 1 opposite sign
+    # measured on this code with benchmarks/bench_sample.py: 64 of 85 agree, 1 opposite sign
     outcome = sample_outcomes["outcome"]
-    assert (outcome == "agree").mean() >= 0.72
+    assert (outcome == "agree").mean() >= 0.75
     assert (outcome == "opposite").sum() <= 1
     # pairs that hold: the switches of recognition, the Crimea-era expulsions, and concern about
     # the target's military cooperation (read as support before the nested acts of stance.cues)
@@ -200,7 +200,7 @@ def test_the_sample_agrees_with_its_key_no_worse_than_measured(sample_outcomes):
 
 
 @pytest.mark.xfail(strict=True, reason="issue #23 asks for 90% agreement and no opposite sign; "
-                                       "bench_sample.py measures 62 of 85 (0.729) and 1 opposite")
+                                       "bench_sample.py measures 64 of 85 (0.753) and 1 opposite")
 def test_the_sample_agrees_with_its_key_as_issue_23_asks(sample_outcomes):
     outcome = sample_outcomes["outcome"]
     assert (outcome == "agree").mean() >= 0.90 and (outcome == "opposite").sum() == 0
