@@ -124,21 +124,25 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for col in ("text", "target"):
         values = frame[col]
-        bad = [i for i, v in zip(frame.index, values) if not isinstance(v, str)]
-        if bad:
-            raise ValueError(f"{name}: column {col!r} must hold strings; rows {_rows(bad)} do not")
+        if _strings(values) is None:
+            bad = [i for i, v in zip(frame.index, values) if not isinstance(v, str)]
+            if bad:
+                raise ValueError(f"{name}: column {col!r} must hold strings; rows {_rows(bad)} "
+                                 "do not")
         out[col] = values.astype(object)
     if "holder" in frame.columns:
-        holders = []
-        for i, v in zip(frame.index, frame["holder"]):
-            if not isinstance(v, str) and _is_missing(v):
-                holders.append("")
-            elif isinstance(v, str):
-                holders.append(v.strip())
-            else:
-                raise ValueError(f"{name}: column 'holder' must hold codes or be empty; row {i} "
-                                 f"has {v!r}")
-        out["holder"] = pd.Series(holders, index=frame.index, dtype=object)
+        holders = _strings(frame["holder"])
+        if holders is None:
+            holders = []
+            for i, v in zip(frame.index, frame["holder"]):
+                if not isinstance(v, str) and _is_missing(v):
+                    holders.append("")
+                elif isinstance(v, str):
+                    holders.append(v)
+                else:
+                    raise ValueError(f"{name}: column 'holder' must hold codes or be empty; row "
+                                     f"{i} has {v!r}")
+        out["holder"] = pd.Series([h.strip() for h in holders], index=frame.index, dtype=object)
     else:
         out["holder"] = ""
     out["target"] = out["target"].str.strip()
@@ -149,6 +153,12 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
                          for v in frame[MENTIONS]]
         return out[[*REQUIRED, MENTIONS]]
     return out[list(REQUIRED)]
+
+
+def _strings(values: pd.Series) -> list[str] | None:
+    """The values as a list when every one is a ``str`` (checked at C speed), else None."""
+    items = values.tolist()
+    return items if set(map(type, items)) <= {str} else None
 
 
 def row_mentions(rows: pd.DataFrame) -> list[tuple[Mention, ...] | None]:

@@ -210,6 +210,38 @@ def test_as_rows_rejects_non_string_holder_naming_the_row():
         as_rows(X)
 
 
+class _Code(str):
+    """A str subclass: as_rows takes it through its checked path, not the all-str one."""
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_as_rows_all_string_columns_give_what_the_checked_path_gives(dtype):
+    # the all-str fast path and the element-by-element path (a str subclass or a missing holder
+    # sends a column there) return the same frame: object columns, holders and targets stripped
+    text = ["Japan condemned Russia.", "  Russia's economy grew. ", "Beijing warned Taipei.", ""]
+    holder = [" JPN", "", "CHN ", "\tUSA"]
+    target = ["RUS", " RUS", "TWN\n", "CHN"]
+    index = [3, 1, 7, 0]
+    fast = as_rows(pd.DataFrame({"text": text, "holder": holder, "target": target}, index=index,
+                                dtype=dtype))
+    checked = as_rows(pd.DataFrame({"text": [_Code(t) for t in text],
+                                    "holder": [_Code(h) for h in holder],
+                                    "target": [_Code(t) for t in target]}, index=index, dtype=object))
+    pd.testing.assert_frame_equal(fast, checked, check_exact=True)
+    assert all(type(v) is str for col in ("holder", "target") for v in fast[col])
+    assert fast["holder"].tolist() == ["JPN", "", "CHN", "USA"]
+    assert fast["target"].tolist() == ["RUS", "RUS", "TWN", "CHN"]
+    assert fast["text"].tolist() == text
+    assert all(fast[c].dtype == object for c in fast.columns)
+
+
+def test_as_rows_rejects_non_string_text_naming_the_row():
+    X = pd.DataFrame({"text": ["a", None, 3], "holder": ["JPN"] * 3, "target": ["RUS"] * 3},
+                     index=[4, 5, 6])
+    with pytest.raises(ValueError, match=r"'text' must hold strings; rows 5, 6 do not"):
+        as_rows(X)
+
+
 def test_as_rows_accepts_pd_na_holder():
     X = pd.DataFrame({"text": ["Japan condemned Russia.", "Russia's economy grew."],
                       "holder": ["JPN", None], "target": ["RUS", "RUS"]}).convert_dtypes()
@@ -788,3 +820,32 @@ def test_cue_patient_is_not_the_actor_an_act_turns_away_from():
     assert away["cooperation_holder_on_target"] == 0 and away["cooperation_holder_on_other"] == 1
     toward = _cues(text, "DMA", "CHN")
     assert toward["cooperation_holder_on_target"] == 1
+
+
+def test_fast_tfidf_matrix_is_canonical_with_empty_and_repeating_texts():
+    # the matrix is built as CSR from the columns row by row: empty rows, n-grams repeated within
+    # a row and rows of unknown words give what TfidfVectorizer gives, sorted and summed
+    fit_docs = ["xholder warned xtarget", "xtarget warned xtarget again", "talks talks talks"]
+    docs = ["", "talks talks talks talks", "zzz qqq", "xtarget warned xholder warned xtarget", ""]
+    for params in (_VECTORIZER_PARAMS[0], _VECTORIZER_PARAMS[3], _VECTORIZER_PARAMS[4]):
+        params = {**params, "min_df": 1}
+        fast = FastTfidfVectorizer(**params).fit(fit_docs).transform(docs)
+        slow = TfidfVectorizer(**params).fit(fit_docs).transform(docs)
+        assert _identical(fast, slow), params
+        assert fast.has_canonical_format and fast.indices.dtype == slow.indices.dtype
+
+
+def test_target_view_shares_the_view_cache_with_the_cue_and_structural_features():
+    # with its default options TargetView asks view_text for a row's view with the key the cue
+    # and structural features use, so each row's view is built once; other options still work
+    rows = as_rows(ROWS)
+    view_text.cache_clear()
+    views = TargetView().fit(rows).transform(rows)
+    CueFeatures().fit(rows).transform(rows)
+    StructuralFeatures().fit(rows).transform(rows)
+    assert view_text.cache_info().misses == len(rows)
+    explicit = TargetView(lowercase=True, mark_others=True).fit(rows).transform(rows)
+    assert views.tolist() == explicit.tolist() == [view_text(t, h, g) for t, h, g in
+                                                   zip(rows["text"], rows["holder"], rows["target"])]
+    kept = TargetView(lowercase=False, mark_others=False).fit(rows).transform(rows)
+    assert kept[0] == "xholder condemned xtarget's invasion of Ukraine."
