@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from stance.actors import Mention, find_actors
 from stance.features import (
     CueFeatures,
     SentimentFeatures,
@@ -592,6 +595,40 @@ def test_sentiment_window_differs_from_sentence_when_word_is_far():
     assert far["window_polarity"] == 0
     near = _sentiment("Russia is a wonderful partner.", "RUS")
     assert near["polarity"] > 0 and near["window_polarity"] == near["polarity"]
+
+
+def _window_by_scan(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    """The window as _window computed it before bisection: every token scanned for each span."""
+    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", text)]
+    keep: set[int] = set()
+    for s, e in spans:
+        idx = [i for i, (ts, te) in enumerate(tokens) if te > s and ts < e]
+        if idx:
+            keep.update(range(max(0, idx[0] - width), min(len(tokens), idx[-1] + width + 1)))
+    return " ".join(text[tokens[i][0]:tokens[i][1]] for i in sorted(keep)) if keep else text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab  \t\n.,'")), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), min_size=1, max_size=3),
+       st.integers(0, 3))
+def test_sentiment_window_by_bisection_equals_the_token_scan(text, raw_spans, width):
+    # mention spans anywhere: inside a token, across tokens, on white space only, at the ends
+    spans = [(min(s, len(text) - 1), min(s + n, len(text))) for s, n in raw_spans]
+    mentions = tuple(Mention("RUS", "Russia", "country", text[s:e], s, e, "name") for s, e in spans)
+    assert _window(text, "RUS", width, mentions) == _window_by_scan(text, spans, width)
+
+
+def test_sentiment_window_on_written_sentences():
+    texts = ["Japan condemned Russia's invasion of Ukraine on Monday after a long night of talks.",
+             "Russia,  Russia and   again Russia: the Kremlin said nothing at all.",
+             "In Moscow, officials said the talks with China would resume next week in Beijing."]
+    for text in texts:
+        mentions = tuple(find_actors(text))
+        for target in ("RUS", "CHN", "JPN"):
+            spans = [(m.start, m.end) for m in mentions if m.code == target]
+            for width in (0, 2, 6):
+                assert _window(text, target, width, mentions) == _window_by_scan(text, spans, width)
 
 
 def test_sentiment_signs():
