@@ -238,6 +238,46 @@ def test_as_rows_all_string_columns_give_what_the_checked_path_gives(dtype):
     assert all(fast[c].dtype == object for c in fast.columns)
 
 
+def test_as_rows_keeps_the_index_the_column_order_and_the_mentions():
+    from stance.actors import find_actors
+
+    found = tuple(find_actors("Japan condemned Russia."))
+    X = pd.DataFrame({"extra": [1, 2, 3], "target": ["RUS ", "RUS", "JPN"],
+                      "mentions": [found, list(found), None], "holder": ["JPN", None, "RUS"],
+                      "text": ["Japan condemned Russia."] * 3}, index=[4, 4, 0])
+    rows = as_rows(X)
+    assert list(rows.columns) == ["text", "holder", "target", "mentions"]
+    assert rows.index.tolist() == [4, 4, 0]
+    assert all(rows[c].dtype == object for c in rows.columns)
+    assert rows["mentions"].tolist() == [found, found, None]
+    assert rows["holder"].tolist() == ["JPN", "", "RUS"] and rows["target"].tolist()[0] == "RUS"
+    pd.testing.assert_frame_equal(as_rows(rows), rows, check_exact=True)  # validated rows pass
+
+
+def test_row_transformers_read_validated_rows_as_they_are():
+    # a frame that as_rows returns unchanged is read as it is (the pipeline passes as_rows's
+    # output to every transformer); any other frame is validated first, with the same result
+    from stance.actors import find_actors
+    from stance.rows import _is_rows
+
+    rows = as_rows(ROWS.assign(mentions=[tuple(find_actors(t)) for t in ROWS["text"]]))
+    assert _is_rows(rows) and _is_rows(rows[["text", "holder", "target"]])
+    pd.testing.assert_frame_equal(as_rows(rows), rows, check_exact=True)
+    others = [ROWS.assign(holder=[" JPN", *ROWS["holder"][1:]]),  # not stripped
+              ROWS.assign(target=[*ROWS["target"][:-1], "RUS "]),
+              ROWS.astype({"holder": "str"}), ROWS[["holder", "text", "target"]],
+              ROWS.assign(extra=1), ROWS.astype(object).assign(holder=[None, *ROWS["holder"][1:]]),
+              rows.assign(mentions=[list(m) for m in rows["mentions"]]), ROWS.to_dict("records")]
+    for X in others:
+        assert not _is_rows(X)
+    for transformer in (TargetView(), CueFeatures(), StructuralFeatures(), SentimentFeatures()):
+        fitted = transformer.fit(ROWS)
+        for X in [rows, *others[:2]]:
+            out = fitted.transform(X)
+            again = fitted.transform(as_rows(X).astype(object).copy())
+            assert np.array_equal(out, again), type(transformer).__name__
+
+
 def test_as_rows_rejects_non_string_text_naming_the_row():
     X = pd.DataFrame({"text": ["a", None, 3], "holder": ["JPN"] * 3, "target": ["RUS"] * 3},
                      index=[4, 5, 6])
