@@ -261,20 +261,38 @@ def _sentence_rows(doc: tuple, targets: frozenset[str], gazetteer: Gazetteer,
 def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
                   progress: bool = False, gazetteer: Gazetteer | None = None,
                   role_rules: RoleRules | None = None) -> pd.DataFrame:
-    """Analyse normalised documents (columns doc_id, text, date, source, speaker) in one process."""
-    from .attribution import predict_holders_batch
+    """Analyse normalised documents (columns doc_id, text, date, source, speaker) in one process.
 
+    The stages, in order (``benchmarks/bench_pipeline.py`` times each by calling them the same
+    way): :func:`_pending_rows` (sentences, mentions), :func:`_holder_rows` (roles and holders),
+    :func:`_classify` (stance, sentiment, events, output columns).
+    """
     gazetteer = gazetteer or Gazetteer.default()
-    holders_pipe = getattr(model, "holders_", None)
-    target_set = frozenset(targets)
-    pending: list[dict[str, Any]] = []
     iterator: Iterable = docs.itertuples(index=False, name=None)
     if progress:
         from tqdm.auto import tqdm
 
         iterator = tqdm(iterator, total=len(docs), desc="analysing", unit="doc")
-    for doc in iterator:
-        pending.extend(_sentence_rows(doc, target_set, gazetteer, role_rules))
+    pending = _pending_rows(iterator, frozenset(targets), gazetteer, role_rules)
+    return _like_input(_classify(_holder_rows(pending, model), model, gazetteer), docs)
+
+
+def _pending_rows(docs: Iterable[tuple], targets: frozenset[str], gazetteer: Gazetteer,
+                  role_rules: RoleRules | None = None) -> list[dict[str, Any]]:
+    """One pending row per (sentence, target) of the documents (tuples of doc_id, text, date,
+    source, speaker), in order: :func:`_sentence_rows` of each."""
+    pending: list[dict[str, Any]] = []
+    for doc in docs:
+        pending.extend(_sentence_rows(doc, targets, gazetteer, role_rules))
+    return pending
+
+
+def _holder_rows(pending: list[dict[str, Any]], model: Any) -> list[dict[str, Any]]:
+    """One record per (pending row, holder) (:func:`stance.attribution.predict_holders_batch`);
+    a row without a holder keeps one record with holder "" and ``holder_p`` NaN."""
+    from .attribution import predict_holders_batch
+
+    holders_pipe = getattr(model, "holders_", None)
     if holders_pipe is not None and pending:
         groups = [{"text": r["_text"], "target": r["target"], "speaker": r["_speaker"],
                    "sentence": r["_sentence"], "as_of": r["_as_of"]} for r in pending]
@@ -286,7 +304,7 @@ def analyze_frame(docs: pd.DataFrame, model: Any, targets: Sequence[str],
         base = {k: v for k, v in row.items() if not k.startswith("_") or k in ("_text", "_sentence")}
         for holder, p in found or [("", float("nan"))]:
             records.append({**base, "holder": holder, "holder_p": p})
-    return _like_input(_classify(records, model, gazetteer), docs)
+    return records
 
 
 def _like_input(rows: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
@@ -299,27 +317,48 @@ def _like_input(rows: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _classify(records: list[dict[str, Any]], model: Any, gazetteer: Gazetteer) -> pd.DataFrame:
+    """The rows of ``records`` (:func:`_holder_rows`) with every output column, in order: the
+    stance (:func:`_stance_input`, the model, :func:`_add_stance`), the holder's name, the
+    sentiment (:func:`_add_sentiment`), the event (:func:`_add_events`) and the dtypes."""
     if not records:
         return _empty_rows()
     frame = pd.DataFrame.from_records(records)
-    texts = frame["_text"]  # what the models read (see _sentence_rows)
-    mentions = [s.mentions for s in frame["_sentence"]]  # found once per sentence
-    X = pd.DataFrame({"text": texts, "holder": frame["holder"], "target": frame["target"],
-                      MENTIONS: mentions})
-    proba = model.predict_proba(X)
-    classes = list(model.classes_)
+    _add_stance(frame, model.predict_proba(_stance_input(frame)), model.classes_)
+    frame["holder_name"] = [gazetteer.name(h) if h else "" for h in frame["holder"]]
+    _add_sentiment(frame)
+    _add_events(frame)
+    return _fix_dtypes(frame[ROW_COLUMNS])
+
+
+def _stance_input(frame: pd.DataFrame) -> pd.DataFrame:
+    """What the stance model reads of the rows: the text the models read (``_text``, see
+    :func:`_sentence_rows`), holder, target and the sentence's mentions, found once."""
+    return pd.DataFrame({"text": frame["_text"], "holder": frame["holder"],
+                         "target": frame["target"],
+                         MENTIONS: [s.mentions for s in frame["_sentence"]]})
+
+
+def _add_stance(frame: pd.DataFrame, proba: np.ndarray, classes: Sequence[str]) -> None:
+    """The columns ``p_oppose``, ``p_neutral``, ``p_support``, ``stance`` and ``score``."""
+    classes = list(classes)
     for label in ("oppose", "neutral", "support"):
         frame[f"p_{label}"] = proba[:, classes.index(label)]
     frame["stance"] = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
     frame["score"] = frame["p_support"] - frame["p_oppose"]
-    frame["holder_name"] = [gazetteer.name(h) if h else "" for h in frame["holder"]]
-    frame["sentiment"] = [sentiment(_window(s, t, 6, ms))[0]
-                          for s, t, ms in zip(texts, frame["target"], mentions)]
-    codes = [_event_codes(t, ms, h, g) for t, ms, h, g in zip(texts, mentions, frame["holder"],
-                                                               frame["target"])]
+
+
+def _add_sentiment(frame: pd.DataFrame) -> None:
+    """The column ``sentiment``: TextBlob polarity of the words around the target."""
+    frame["sentiment"] = [sentiment(_window(t, g, 6, s.mentions))[0]
+                          for t, g, s in zip(frame["_text"], frame["target"], frame["_sentence"])]
+
+
+def _add_events(frame: pd.DataFrame) -> None:
+    """The columns ``event``, ``event_modifier``, ``quad_class`` and ``intensity``."""
+    codes = [_event_codes(t, s.mentions, h, g) for t, s, h, g in
+             zip(frame["_text"], frame["_sentence"], frame["holder"], frame["target"])]
     for k, column in enumerate(("event", "event_modifier", "quad_class", "intensity")):
         frame[column] = [c[k] for c in codes]
-    return _fix_dtypes(frame[ROW_COLUMNS])
 
 
 def _event_codes(text: str, mentions: tuple, holder: str, target: str) -> tuple[str, str, str, float]:

@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .actors import Mention, find_actors
 from .roles import RoleRule, RoleRules, RuleContext, mention_roles, mention_rules, word_pattern
-from .rows import MENTIONS
+from .rows import MENTIONS, _strings
 
 __all__ = [
     "AS_OF",
@@ -333,6 +333,8 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         if missing:
             raise ValueError(f"candidate rows are missing column(s) {missing}")
         for col in ("text", "target", "candidate"):
+            if _strings(X[col]) is not None:
+                continue
             bad = [i for i, v in zip(X.index, X[col]) if not isinstance(v, str)]
             if bad:
                 shown = ", ".join(str(i) for i in bad[:10])
@@ -344,15 +346,17 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         """Return one feature dict per candidate row."""
         check_is_fitted(self, "n_features_in_")
         X = self._check(X)
-        speakers = X["speaker"] if "speaker" in X.columns else [""] * len(X)
-        dates = X[AS_OF] if AS_OF in X.columns else [None] * len(X)
-        given = X[MENTIONS] if MENTIONS in X.columns else [None] * len(X)
-        sentences = X[SENTENCE] if SENTENCE in X.columns else [None] * len(X)
+        # lists, not the columns: pandas' Arrow-backed text columns are slow to iterate
+        speakers = X["speaker"].tolist() if "speaker" in X.columns else [""] * len(X)
+        dates = X[AS_OF].tolist() if AS_OF in X.columns else [None] * len(X)
+        given = X[MENTIONS].tolist() if MENTIONS in X.columns else [None] * len(X)
+        sentences = X[SENTENCE].tolist() if SENTENCE in X.columns else [None] * len(X)
         cache: dict[tuple[str, Any], list[Mention]] = {}
         role_cache: dict[tuple[str, Any, str, str], list[frozenset[str]]] = {}
         out = []
         for text, target, cand, spk, day, found, sentence in zip(
-                X["text"], X["target"], X["candidate"], speakers, dates, given, sentences):
+                X["text"].tolist(), X["target"].tolist(), X["candidate"].tolist(), speakers, dates,
+                given, sentences):
             day = None if day is None or (isinstance(day, float) and day != day) else day
             spk = spk if isinstance(spk, str) else ""
             key = (text, day)

@@ -121,34 +121,63 @@ def as_rows(X: Any, *, name: str = "X") -> pd.DataFrame:
     missing = [c for c in ("text", "target") if c not in frame.columns]
     if missing:
         raise ValueError(f"{name} is missing the column(s) {missing}; it has {list(frame.columns)}")
-    out = pd.DataFrame(index=frame.index)
+    columns: dict[str, list[Any]] = {}
     for col in ("text", "target"):
-        values = frame[col]
-        bad = [i for i, v in zip(frame.index, values) if not isinstance(v, str)]
-        if bad:
-            raise ValueError(f"{name}: column {col!r} must hold strings; rows {_rows(bad)} do not")
-        out[col] = values.astype(object)
+        values = _strings(frame[col])
+        if values is None:
+            bad = [i for i, v in zip(frame.index, frame[col]) if not isinstance(v, str)]
+            if bad:
+                raise ValueError(f"{name}: column {col!r} must hold strings; rows {_rows(bad)} "
+                                 "do not")
+            values = frame[col].tolist()
+        columns[col] = values
     if "holder" in frame.columns:
-        holders = []
-        for i, v in zip(frame.index, frame["holder"]):
-            if not isinstance(v, str) and _is_missing(v):
-                holders.append("")
-            elif isinstance(v, str):
-                holders.append(v.strip())
-            else:
-                raise ValueError(f"{name}: column 'holder' must hold codes or be empty; row {i} "
-                                 f"has {v!r}")
-        out["holder"] = pd.Series(holders, index=frame.index, dtype=object)
-    else:
-        out["holder"] = ""
-    out["target"] = out["target"].str.strip()
+        holders = _strings(frame["holder"])
+        if holders is None:
+            holders = []
+            for i, v in zip(frame.index, frame["holder"]):
+                if not isinstance(v, str) and _is_missing(v):
+                    holders.append("")
+                elif isinstance(v, str):
+                    holders.append(v)
+                else:
+                    raise ValueError(f"{name}: column 'holder' must hold codes or be empty; row "
+                                     f"{i} has {v!r}")
+        columns["holder"] = [h.strip() for h in holders]
+    columns["target"] = [t.strip() for t in columns["target"]]
     if MENTIONS in frame.columns:
         # the sentence's mentions, found once upstream (stance.analyze): features read them
         # instead of finding them again, with the document's date and the caller's gazetteer
-        out[MENTIONS] = [v if type(v) is tuple else tuple(v) if isinstance(v, list) else None
-                         for v in frame[MENTIONS]]
-        return out[[*REQUIRED, MENTIONS]]
-    return out[list(REQUIRED)]
+        columns[MENTIONS] = [v if type(v) is tuple else tuple(v) if isinstance(v, list) else None
+                             for v in frame[MENTIONS]]
+    # one frame built at once, columns in order: the classifiers call this for every
+    # transformer, 7 times a call
+    out = pd.DataFrame({c: pd.Series(columns[c], index=frame.index, dtype=object)
+                        for c in (*REQUIRED, MENTIONS) if c in columns}, index=frame.index)
+    if "holder" not in columns:
+        out.insert(1, "holder", "")  # pandas' dtype for a column of one string, as before
+    return out
+
+
+def _strings(values: pd.Series) -> list[str] | None:
+    """The values as a list when every one is a ``str`` (checked at C speed), else None."""
+    items = values.tolist()
+    return items if set(map(type, items)) <= {str} else None
+
+
+def _is_rows(X: Any) -> bool:
+    """Whether ``X`` is a frame that :func:`as_rows` would return unchanged: the columns
+    ``text``, ``holder``, ``target`` (and ``mentions``) in that order, all of dtype object, texts
+    and codes of type ``str``, codes stripped, mentions tuples or None."""
+    if type(X) is not pd.DataFrame or list(X.columns) not in ([*REQUIRED], [*REQUIRED, MENTIONS]):
+        return False
+    if not all(isinstance(dtype, np.dtype) and dtype.kind == "O" for dtype in X.dtypes):
+        return False
+    for col in ("text", "holder", "target"):
+        values = _strings(X[col])
+        if values is None or (col != "text" and [v.strip() for v in values] != values):
+            return False
+    return MENTIONS not in X.columns or set(map(type, X[MENTIONS].tolist())) <= {tuple, type(None)}
 
 
 def row_mentions(rows: pd.DataFrame) -> list[tuple[Mention, ...] | None]:
@@ -204,7 +233,9 @@ class _RowTransformer(TransformerMixin, BaseEstimator):
 
     def _rows(self, X: Any) -> pd.DataFrame:
         check_is_fitted(self, "n_features_in_")
-        return as_rows(X)
+        # the rows a pipeline passes on from StanceModel.predict_proba are already as_rows's
+        # output: read them as they are instead of building the same frame again
+        return X if _is_rows(X) else as_rows(X)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """Names of the output columns."""

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import Any
 
@@ -277,13 +278,18 @@ def _window(text: str, target: str, width: int, mentions: tuple[Mention, ...] | 
     spans = [(m.start, m.end) for m in found if m.code == target]
     if not spans:
         return text
-    tokens = [(t.start(), t.end()) for t in _TOKEN.finditer(text)]
+    tokens = [t.span() for t in _TOKEN.finditer(text)]
+    # the tokens do not overlap and come in order, so both their starts and their ends increase:
+    # the tokens overlapping a mention (end after its start, start before its end) are a run,
+    # found by bisection
+    starts = [ts for ts, _ in tokens]
+    ends = [te for _, te in tokens]
     keep = set()
     for s, e in spans:
-        idx = [i for i, (ts, te) in enumerate(tokens) if te > s and ts < e]
-        if not idx:
+        first, last = bisect_right(ends, s), bisect_left(starts, e) - 1
+        if first > last:
             continue
-        lo, hi = max(0, idx[0] - width), min(len(tokens), idx[-1] + width + 1)
+        lo, hi = max(0, first - width), min(len(tokens), last + width + 1)
         keep.update(range(lo, hi))
     if not keep:
         return text

@@ -63,11 +63,13 @@ class FastTfidfVectorizer(TfidfVectorizer):
         import scipy.sparse as sp
 
         cols, lengths = (self._char_wb_columns if path == "char_wb" else self._word_columns)(docs)
-        rows = np.repeat(np.arange(len(docs)), lengths)
-        counts = sp.csr_matrix((np.ones(len(cols), dtype=self.dtype), (rows, cols)),
+        # the columns come row by row: the row pointers are their running count, so the matrix is
+        # built as CSR directly (no COO triplets); summing the duplicates sorts each row's columns
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        counts = sp.csr_matrix((np.ones(len(cols), dtype=self.dtype), cols, indptr),
                                shape=(len(docs), len(self.vocabulary_)), dtype=self.dtype)
         counts.sum_duplicates()
-        counts.sort_indices()
         if self.binary:
             counts.data.fill(1)
         return self._tfidf.transform(counts, copy=False)

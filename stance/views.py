@@ -88,8 +88,11 @@ class TargetView(_RowTransformer):
 
     def _view(self, text: str, holder: str, target: str,
               mentions: tuple[Mention, ...] | None = None) -> str:
-        view = view_text(text, holder, target, lowercase=self.lowercase, mark_others=self.mark_others,
-                         mentions=mentions)
+        # with the default options, the call the cue and structural features make: the same key
+        # of view_text's cache, so that a row's view is built once for all of them
+        options = {} if self.lowercase is True and self.mark_others is True else {
+            "lowercase": self.lowercase, "mark_others": self.mark_others}
+        view = view_text(text, holder, target, mentions=mentions, **options)
         return view if self.scope == "sentence" else relation_text(view, self.context)
 
     def _names(self) -> list[str]:

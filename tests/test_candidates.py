@@ -120,3 +120,31 @@ def test_candidate_rows_speaker_not_duplicated_and_not_the_target():
     assert [r["candidate"] for r in named] == ["JPN"]
     assert candidate_rows("Russia said it would respond.", "RUS", "RUS") == []
     assert candidate_rows("Russia's economy grew.", "RUS") == []
+
+
+def test_candidate_features_same_for_text_and_object_columns():
+    # the columns are read as lists: pandas' Arrow-backed text columns, object columns and a
+    # frame with dates, speakers and mentions all give the same feature dicts
+    import datetime as dt
+
+    from stance.actors import find_actors
+
+    texts = ["Japan condemned Russia after talks in Beijing.", "We support China, said Kenya.",
+             "Putin met Xi in Moscow on Monday."]
+    rows = []
+    for text in texts:
+        found = find_actors(text, as_of="2023-05-01")
+        for target in ("RUS", "CHN"):
+            for m in found:
+                rows.append({"text": text, "target": target, "candidate": m.code,
+                             "speaker": "KEN" if "We" in text else "",
+                             "as_of": dt.date(2023, 5, 1), "mentions": found})
+    frame = pd.DataFrame(rows)
+    text_cols = ["text", "target", "candidate", "speaker"]
+    as_object = frame.astype({c: object for c in text_cols})
+    as_str = frame.astype({c: "str" for c in text_cols})
+    fitted = CandidateFeatures().fit(as_object)
+    expected = fitted.transform(as_object)
+    assert fitted.transform(as_str) == expected
+    assert fitted.transform(rows) == expected
+    assert len(expected) == len(rows) and all(isinstance(d, dict) and d for d in expected)

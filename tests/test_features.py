@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from stance.actors import Mention, find_actors
 from stance.features import (
     CueFeatures,
     SentimentFeatures,
@@ -207,6 +210,78 @@ def test_as_rows_without_holder_column():
 def test_as_rows_rejects_non_string_holder_naming_the_row():
     X = pd.DataFrame({"text": ["a", "b"], "holder": ["JPN", 7], "target": ["RUS", "RUS"]}, index=[5, 6])
     with pytest.raises(ValueError, match=r"holder.*row 6"):
+        as_rows(X)
+
+
+class _Code(str):
+    """A str subclass: as_rows takes it through its checked path, not the all-str one."""
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_as_rows_all_string_columns_give_what_the_checked_path_gives(dtype):
+    # the all-str fast path and the element-by-element path (a str subclass or a missing holder
+    # sends a column there) return the same frame: object columns, holders and targets stripped
+    text = ["Japan condemned Russia.", "  Russia's economy grew. ", "Beijing warned Taipei.", ""]
+    holder = [" JPN", "", "CHN ", "\tUSA"]
+    target = ["RUS", " RUS", "TWN\n", "CHN"]
+    index = [3, 1, 7, 0]
+    fast = as_rows(pd.DataFrame({"text": text, "holder": holder, "target": target}, index=index,
+                                dtype=dtype))
+    checked = as_rows(pd.DataFrame({"text": [_Code(t) for t in text],
+                                    "holder": [_Code(h) for h in holder],
+                                    "target": [_Code(t) for t in target]}, index=index, dtype=object))
+    pd.testing.assert_frame_equal(fast, checked, check_exact=True)
+    assert all(type(v) is str for col in ("holder", "target") for v in fast[col])
+    assert fast["holder"].tolist() == ["JPN", "", "CHN", "USA"]
+    assert fast["target"].tolist() == ["RUS", "RUS", "TWN", "CHN"]
+    assert fast["text"].tolist() == text
+    assert all(fast[c].dtype == object for c in fast.columns)
+
+
+def test_as_rows_keeps_the_index_the_column_order_and_the_mentions():
+    from stance.actors import find_actors
+
+    found = tuple(find_actors("Japan condemned Russia."))
+    X = pd.DataFrame({"extra": [1, 2, 3], "target": ["RUS ", "RUS", "JPN"],
+                      "mentions": [found, list(found), None], "holder": ["JPN", None, "RUS"],
+                      "text": ["Japan condemned Russia."] * 3}, index=[4, 4, 0])
+    rows = as_rows(X)
+    assert list(rows.columns) == ["text", "holder", "target", "mentions"]
+    assert rows.index.tolist() == [4, 4, 0]
+    assert all(rows[c].dtype == object for c in rows.columns)
+    assert rows["mentions"].tolist() == [found, found, None]
+    assert rows["holder"].tolist() == ["JPN", "", "RUS"] and rows["target"].tolist()[0] == "RUS"
+    pd.testing.assert_frame_equal(as_rows(rows), rows, check_exact=True)  # validated rows pass
+
+
+def test_row_transformers_read_validated_rows_as_they_are():
+    # a frame that as_rows returns unchanged is read as it is (the pipeline passes as_rows's
+    # output to every transformer); any other frame is validated first, with the same result
+    from stance.actors import find_actors
+    from stance.rows import _is_rows
+
+    rows = as_rows(ROWS.assign(mentions=[tuple(find_actors(t)) for t in ROWS["text"]]))
+    assert _is_rows(rows) and _is_rows(rows[["text", "holder", "target"]])
+    pd.testing.assert_frame_equal(as_rows(rows), rows, check_exact=True)
+    others = [ROWS.assign(holder=[" JPN", *ROWS["holder"][1:]]),  # not stripped
+              ROWS.assign(target=[*ROWS["target"][:-1], "RUS "]),
+              ROWS.astype({"holder": "str"}), ROWS[["holder", "text", "target"]],
+              ROWS.assign(extra=1), ROWS.astype(object).assign(holder=[None, *ROWS["holder"][1:]]),
+              rows.assign(mentions=[list(m) for m in rows["mentions"]]), ROWS.to_dict("records")]
+    for X in others:
+        assert not _is_rows(X)
+    for transformer in (TargetView(), CueFeatures(), StructuralFeatures(), SentimentFeatures()):
+        fitted = transformer.fit(ROWS)
+        for X in [rows, *others[:2]]:
+            out = fitted.transform(X)
+            again = fitted.transform(as_rows(X).astype(object).copy())
+            assert np.array_equal(out, again), type(transformer).__name__
+
+
+def test_as_rows_rejects_non_string_text_naming_the_row():
+    X = pd.DataFrame({"text": ["a", None, 3], "holder": ["JPN"] * 3, "target": ["RUS"] * 3},
+                     index=[4, 5, 6])
+    with pytest.raises(ValueError, match=r"'text' must hold strings; rows 5, 6 do not"):
         as_rows(X)
 
 
@@ -562,6 +637,40 @@ def test_sentiment_window_differs_from_sentence_when_word_is_far():
     assert near["polarity"] > 0 and near["window_polarity"] == near["polarity"]
 
 
+def _window_by_scan(text: str, spans: list[tuple[int, int]], width: int) -> str:
+    """The window as _window computed it before bisection: every token scanned for each span."""
+    tokens = [(t.start(), t.end()) for t in re.finditer(r"\S+", text)]
+    keep: set[int] = set()
+    for s, e in spans:
+        idx = [i for i, (ts, te) in enumerate(tokens) if te > s and ts < e]
+        if idx:
+            keep.update(range(max(0, idx[0] - width), min(len(tokens), idx[-1] + width + 1)))
+    return " ".join(text[tokens[i][0]:tokens[i][1]] for i in sorted(keep)) if keep else text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab  \t\n.,'")), min_size=1, max_size=40),
+       st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8)), min_size=1, max_size=3),
+       st.integers(0, 3))
+def test_sentiment_window_by_bisection_equals_the_token_scan(text, raw_spans, width):
+    # mention spans anywhere: inside a token, across tokens, on white space only, at the ends
+    spans = [(min(s, len(text) - 1), min(s + n, len(text))) for s, n in raw_spans]
+    mentions = tuple(Mention("RUS", "Russia", "country", text[s:e], s, e, "name") for s, e in spans)
+    assert _window(text, "RUS", width, mentions) == _window_by_scan(text, spans, width)
+
+
+def test_sentiment_window_on_written_sentences():
+    texts = ["Japan condemned Russia's invasion of Ukraine on Monday after a long night of talks.",
+             "Russia,  Russia and   again Russia: the Kremlin said nothing at all.",
+             "In Moscow, officials said the talks with China would resume next week in Beijing."]
+    for text in texts:
+        mentions = tuple(find_actors(text))
+        for target in ("RUS", "CHN", "JPN"):
+            spans = [(m.start, m.end) for m in mentions if m.code == target]
+            for width in (0, 2, 6):
+                assert _window(text, target, width, mentions) == _window_by_scan(text, spans, width)
+
+
 def test_sentiment_signs():
     assert _sentiment("China is a great and friendly partner.", "CHN")["polarity"] > 0
     assert _sentiment("China's terrible and brutal crackdown.", "CHN")["polarity"] < 0
@@ -788,3 +897,32 @@ def test_cue_patient_is_not_the_actor_an_act_turns_away_from():
     assert away["cooperation_holder_on_target"] == 0 and away["cooperation_holder_on_other"] == 1
     toward = _cues(text, "DMA", "CHN")
     assert toward["cooperation_holder_on_target"] == 1
+
+
+def test_fast_tfidf_matrix_is_canonical_with_empty_and_repeating_texts():
+    # the matrix is built as CSR from the columns row by row: empty rows, n-grams repeated within
+    # a row and rows of unknown words give what TfidfVectorizer gives, sorted and summed
+    fit_docs = ["xholder warned xtarget", "xtarget warned xtarget again", "talks talks talks"]
+    docs = ["", "talks talks talks talks", "zzz qqq", "xtarget warned xholder warned xtarget", ""]
+    for params in (_VECTORIZER_PARAMS[0], _VECTORIZER_PARAMS[3], _VECTORIZER_PARAMS[4]):
+        params = {**params, "min_df": 1}
+        fast = FastTfidfVectorizer(**params).fit(fit_docs).transform(docs)
+        slow = TfidfVectorizer(**params).fit(fit_docs).transform(docs)
+        assert _identical(fast, slow), params
+        assert fast.has_canonical_format and fast.indices.dtype == slow.indices.dtype
+
+
+def test_target_view_shares_the_view_cache_with_the_cue_and_structural_features():
+    # with its default options TargetView asks view_text for a row's view with the key the cue
+    # and structural features use, so each row's view is built once; other options still work
+    rows = as_rows(ROWS)
+    view_text.cache_clear()
+    views = TargetView().fit(rows).transform(rows)
+    CueFeatures().fit(rows).transform(rows)
+    StructuralFeatures().fit(rows).transform(rows)
+    assert view_text.cache_info().misses == len(rows)
+    explicit = TargetView(lowercase=True, mark_others=True).fit(rows).transform(rows)
+    assert views.tolist() == explicit.tolist() == [view_text(t, h, g) for t, h, g in
+                                                   zip(rows["text"], rows["holder"], rows["target"])]
+    kept = TargetView(lowercase=False, mark_others=False).fit(rows).transform(rows)
+    assert kept[0] == "xholder condemned xtarget's invasion of Ukraine."
