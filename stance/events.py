@@ -396,6 +396,8 @@ class _Compiled:
     modifiers: tuple[tuple[str, re.Pattern[str]], ...]
     first_person: re.Pattern[str]
     passive: re.Pattern[str]
+    same_actor: re.Pattern[str]
+    same_aside: re.Pattern[str]
     _memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _regexes: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
@@ -435,9 +437,16 @@ def _compiled(patterns: tuple[EventPattern, ...] | None = None) -> _Compiled:
     first = re.compile(r"(?<![^ ])" + alternation(classes["first_person_agent"]) + "(?= )")
     # a form of "be" (or "get") as the last word before the act: the verb is passive
     passive = re.compile(r"(?<![^ ])" + alternation(classes["passive_auxiliary"]) + " $")
+    # one actor named twice in a row, with only titles between ("Russian president Vladimir
+    # Putin", "China's foreign minister Wang Yi") or in brackets ("the Association of Southeast
+    # Asian Nations (ASEAN)"): see _collapse
+    same_actor = re.compile(r"(?<![^ ])§(\w+)(?:'s|’s|'|’)? (?:" + alternation(classes["title_word"])
+                            + r" )*(?=§(\w+)[ '’])")
+    same_aside = re.compile(r"(?<![^ ])§(\w+) \( §(\w+) \) ")
     return _Compiled({k: tuple(v) for k, v in groups.items()},
                      {k: frozenset(v) for k, v in exact.items()},
-                     {k: frozenset(v) for k, v in stems.items()}, modifiers, first, passive)
+                     {k: frozenset(v) for k, v in stems.items()}, modifiers, first, passive,
+                     same_actor, same_aside)
 
 
 def _kind(token: str, speaker_holds: bool) -> str:
@@ -446,6 +455,19 @@ def _kind(token: str, speaker_holds: bool) -> str:
     if "§h" in token or (token.startswith("§w") and speaker_holds):
         return "holder"
     return "other"
+
+
+def _collapse(text: str, compiled: _Compiled, same: Any) -> str:
+    """``text`` (canonical) with one actor named twice in a row written once: the titles and the
+    first name dropped in "§1 president §2" ("Russian president Vladimir Putin"), the bracketed
+    repeat in "§1 ( §2 )" ("the Association of Southeast Asian Nations (ASEAN)"), when
+    ``same(a, b)`` says the two tokens are one actor. A slot then takes the actor with its titles
+    ("urges Russian president Vladimir Putin to release")."""
+    if "§" not in text:
+        return text
+    text = compiled.same_actor.sub(lambda m: "" if same(m.group(1), m.group(2)) else m.group(), text)
+    return compiled.same_aside.sub(
+        lambda m: f"§{m.group(1)} " if same(m.group(1), m.group(2)) else m.group(), text)
 
 
 def _canonical(view: str, compiled: _Compiled) -> str:
@@ -483,8 +505,10 @@ def match_events(view: str, lexicon: tuple[EventPattern, ...] | None = None) -> 
     """
     compiled = _compiled(lexicon)
     speaker_holds = view.startswith(HOLDER_UNNAMED)
-    return [_as_kinds(m, lambda t: _kind(t, speaker_holds))
-            for m in _match_tokens(_canonical(view, compiled), compiled)]
+    # in a view the holder and the target are one actor each; two other actors in a row with
+    # only titles between are taken as one too
+    text = _collapse(_canonical(view, compiled), compiled, lambda a, b: a == b and a != "w")
+    return [_as_kinds(m, lambda t: _kind(t, speaker_holds)) for m in _match_tokens(text, compiled)]
 
 
 def _as_kinds(m: EventMatch, kind: Any) -> EventMatch:
@@ -541,30 +565,35 @@ def sentence_events(text: str, mentions: tuple[Mention, ...],
     >>> [(m.type, m.agents, m.others) for m in sentence_events(text, tuple(Gazetteer.default().find(text)))]
     [('COOPERATE', ('§0',), ('§1',))]
     """
+    spans = tuple((m.start, m.end, m.code) for m in mentions)
     if lexicon is None:
-        return list(_package_events(text, tuple((m.start, m.end) for m in mentions)))
-    return _sentence_events(text, tuple((m.start, m.end) for m in mentions), lexicon)
+        return list(_package_events(text, spans))
+    return _sentence_events(text, spans, lexicon)
 
 
 @lru_cache(maxsize=8192)
-def _package_events(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[EventMatch, ...]:
+def _package_events(text: str, spans: tuple[tuple[int, int, str], ...]) -> tuple[EventMatch, ...]:
     """The package lexicon's events of a sentence, kept for the sentences read most recently: the
     rows of :func:`stance.analyze` and the event features of the same sentence share them."""
     return tuple(_sentence_events(text, spans, None))
 
 
-def _sentence_events(text: str, spans: tuple[tuple[int, int], ...],
+def _sentence_events(text: str, spans: tuple[tuple[int, int, str], ...],
                      lexicon: tuple[EventPattern, ...] | None) -> list[EventMatch]:
     compiled = _compiled(lexicon)
     if len(spans) < 2 and compiled.first_person.search(
             " " + " ".join(_TOKENS.findall(text.lower())) + " ") is None:
         return []  # an event links two actors: two mentions, or one and "we"
     parts, last = [], 0
-    for i, (start, end) in enumerate(spans):
+    for i, (start, end, _) in enumerate(spans):
         parts += [text[last:start], f"xa{i}"]
         last = end
     parts.append(text[last:])
-    return _match_tokens(_canonical("".join(parts), compiled), compiled)
+
+    def same(a: str, b: str) -> bool:
+        return a.isdigit() and b.isdigit() and spans[int(a)][2] == spans[int(b)][2]
+
+    return _match_tokens(_collapse(_canonical("".join(parts), compiled), compiled, same), compiled)
 
 
 def row_events(matches: list[EventMatch], mentions: tuple[Mention, ...], holder: str, target: str

@@ -113,7 +113,9 @@ def test_sentence_matching_seen_from_a_row_equals_matching_the_row_view():
 
     for text in ("NATO ministers freeze the NATO-Russia Council over Moscow's moves in Georgia.",
                  "We thank China, and Chile signs a deal with Russia.",
-                 "Vietnam orders Su-30 fighters from Moscow."):
+                 "Vietnam orders Su-30 fighters from Moscow.",
+                 "Angela Merkel urges Russian president Vladimir Putin to free the activist.",
+                 "China and the Association of Southeast Asian Nations (ASEAN) sign a trade pact."):
         ms = _mentions(text)
         codes = {m.code for m in ms} | {""}
         for holder in codes:
@@ -227,3 +229,27 @@ def test_the_lexicon_covers_every_type_in_depth_and_reports_itself():
     assert min(counts.values()) >= 90, counts
     head = _summary().splitlines()[0]
     assert head == f"stance/data/events.tsv: {len(patterns)} patterns over 15 PLOVER event types"
+
+
+@pytest.mark.parametrize("view, expected", [
+    # one actor named twice in a row, titles between: the slot takes both
+    ("xholder urges xtarget president xtarget to release the activist.",
+     ("REQUEST", H, T, "plain", "oppose")),
+    ("xtarget's foreign minister xtarget thanked xholder.", ("SUPPORT", T, H, "plain", "support")),
+    # ... or the second in brackets
+    ("xtarget and the xholder (xholder) sign a trade pact.", ("AGREE", T, H, "plain", "support")),
+])
+def test_an_actor_named_twice_in_a_row_fills_one_slot(view, expected):
+    assert expected in _one(view)
+
+
+def test_only_one_actor_named_twice_is_taken_as_one_in_a_sentence():
+    from stance.actors import Gazetteer
+    from stance.events import sentence_events
+
+    text = "Germany urged the Russian president Putin and Ukraine to talk."
+    ms = tuple(Gazetteer.default().find(text, "2021-01-01"))
+    assert [m.code for m in ms] == ["DEU", "RUS", "RUS", "UKR"]
+    # "Russian president Putin" is one actor in the slot (the second mention), Ukraine another
+    assert ("REQUEST", ("§0",), ("§2", "§3")) in [(m.type, m.agents, m.others)
+                                                  for m in sentence_events(text, ms)]
