@@ -138,7 +138,8 @@ def stage_seconds(docs: list[str], model: Any, expected: Any) -> dict[str, float
     sentence splitting (``split_sentences``, timed on its own; :func:`_pending_rows` splits again,
     and its time less the splitting is "mentions": actors, pair references, target filter),
     :func:`_holder_rows` (role rules, holder model, speaker positions), the stance model's feature
-    union and its calibrated classifier, the sentiment and event columns, and the rest of the
+    union and its calibrated classifier, the sentiment and event columns (with the act evidence
+    that weighs the classifier's probabilities), and the rest of the
     output (records, frame, names, dtypes, concatenation). The rows must equal ``expected``
     (``analyze``'s), or the replay is not the pipeline and an AssertionError says so.
     """
@@ -146,6 +147,8 @@ def stage_seconds(docs: list[str], model: Any, expected: Any) -> dict[str, float
 
     from stance import analysis
     from stance.actors import Gazetteer
+    from stance.events import implied_stances
+    from stance.model import _weigh_acts
     from stance.rows import as_rows
     from stance.text import split_sentences
 
@@ -172,6 +175,14 @@ def stage_seconds(docs: list[str], model: Any, expected: Any) -> dict[str, float
     def featurize(X: pd.DataFrame) -> Any:
         return features.transform(as_rows(X))  # as StanceModel.predict_proba, then the pipeline
 
+    def weigh_acts(X: pd.DataFrame, proba: Any) -> Any:
+        # as StanceModel.predict_proba: the act that links each row's holder to its target
+        # weighs the classifier's probabilities (act_evidence)
+        if getattr(model, "act_likelihood_", None) is None:
+            return proba
+        return _weigh_acts(proba, implied_stances(as_rows(X)), list(model.classes_),
+                           model.act_likelihood_)
+
     def finish(rows: pd.DataFrame, unit: pd.DataFrame) -> pd.DataFrame:
         return analysis._like_input(analysis._fix_dtypes(rows[analysis.ROW_COLUMNS]), unit)
 
@@ -187,6 +198,7 @@ def stage_seconds(docs: list[str], model: Any, expected: Any) -> dict[str, float
         X = clock("output", analysis._stance_input, rows)
         matrix = clock("features", featurize, X)
         proba = clock("classification", classifier.predict_proba, matrix)
+        proba = clock("events", weigh_acts, X, proba)
         clock("output", holder_names, rows, proba)
         clock("sentiment", analysis._add_sentiment, rows)
         clock("events", analysis._add_events, rows)
