@@ -398,6 +398,7 @@ class _Compiled:
     passive: re.Pattern[str]
     same_actor: re.Pattern[str]
     same_aside: re.Pattern[str]
+    sayer: re.Pattern[str]
     _memo: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _regexes: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
@@ -443,10 +444,14 @@ def _compiled(patterns: tuple[EventPattern, ...] | None = None) -> _Compiled:
     same_actor = re.compile(r"(?<![^ ])§(\w+)(?:'s|’s|'|’)? (?:" + alternation(classes["title_word"])
                             + r" )*(?=§(\w+)[ '’])")
     same_aside = re.compile(r"(?<![^ ])§(\w+) \( §(\w+) \) ")
+    # "xa0 ('s president) says he will not allow xa1 ...": the pronoun after a verb of saying is
+    # the actor who says it
+    sayer = re.compile(r"(?<![^ ])(§\w+)((?:'s|’s)?(?: [^ §|]+){0,3} " + alternation(classes["saying_plain"])
+                       + r" (?:that )?)(?:he|she|it|they)(?= )")
     return _Compiled({k: tuple(v) for k, v in groups.items()},
                      {k: frozenset(v) for k, v in exact.items()},
                      {k: frozenset(v) for k, v in stems.items()}, modifiers, first, passive,
-                     same_actor, same_aside)
+                     same_actor, same_aside, sayer)
 
 
 def _kind(token: str, speaker_holds: bool) -> str:
@@ -478,6 +483,7 @@ def _canonical(view: str, compiled: _Compiled) -> str:
     text = _PLACEHOLDER.sub(lambda m: _MARKS.get(m.group()) or f"§{m.group(1)}", text)
     text = " ".join(_TOKENS.findall(text)) + " "
     text = compiled.first_person.sub("§w", text)
+    text = compiled.sayer.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(1)}", text)
     return _CLAUSE.sub("|", text)
 
 

@@ -253,3 +253,20 @@ def test_only_one_actor_named_twice_is_taken_as_one_in_a_sentence():
     # "Russian president Putin" is one actor in the slot (the second mention), Ukraine another
     assert ("REQUEST", ("§0",), ("§2", "§3")) in [(m.type, m.agents, m.others)
                                                   for m in sentence_events(text, ms)]
+
+
+@pytest.mark.parametrize("view, expected", [
+    # a pronoun right after a plain verb of saying is the one who says it
+    ("the xholder president says he will not allow xtarget to build there.",
+     ("YIELD", H, T, "refused", "oppose")),
+    ("xholder's premier said that she would impose sanctions on xtarget.",
+     ("SANCTION", H, T, "modal", "oppose")),
+])
+def test_a_pronoun_after_saying_is_the_sayer(view, expected):
+    assert expected in _one(view)
+
+
+def test_a_pronoun_after_another_verb_is_left_alone():
+    # "warned it would": the act is the warning, and its own pattern reads the pronoun
+    view = "xholder warned it would not hesitate to punish xtarget."
+    assert ("THREATEN", H, T, "plain", "oppose") in _one(view)
