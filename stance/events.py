@@ -686,10 +686,14 @@ def implied_stance(text: str, mentions: tuple[Mention, ...], holder: str, target
     """
     if not holder:
         return ""
-    found = main_event(row_events(sentence_events(text, mentions), mentions, holder, target))
+    # as main_event_of: the strongest link, its slots read for this row without building the
+    # row's view of every match
+    kind = _row_kind([m.code for m in mentions], holder, target)
+    found = _strongest_link(sentence_events(text, mentions), kind)
     if found is None:
         return ""
-    if "target" not in found.others and "target" in found.seconds:
+    in_q = any(kind(t) == "target" for t in found.seconds)
+    if in_q and not any(kind(t) == "target" for t in found.others):
         return found.q_stance
     return found.stance
 

@@ -664,8 +664,7 @@ events, learner
         rows = as_rows(X)
         if rows.empty:
             return np.array([], dtype=object)
-        if getattr(self, "act_likelihood_", None) is None:
-            return self.pipeline_.predict(rows)
+        # the calibrated classifier's own predict is this argmax too
         return self.classes_[self._proba(rows).argmax(axis=1)]
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -696,11 +695,16 @@ events, learner
     def _proba(self, rows: pd.DataFrame) -> np.ndarray:
         """The pipeline's probabilities of validated rows, weighed with the act that links each
         row's holder to its target (``act_evidence``)."""
-        proba = self.pipeline_.predict_proba(rows)
+        return self._weighed(self.pipeline_.predict_proba(rows), rows)[0]
+
+    def _weighed(self, proba: np.ndarray, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """``proba`` (the pipeline's, of ``rows``) weighed with the acts, and the stance each act
+        implies ("" where none, and everywhere when ``act_likelihood_`` is None)."""
         likelihood = getattr(self, "act_likelihood_", None)
         if likelihood is None:
-            return proba
-        return _weigh_acts(proba, implied_stances(rows), list(self.classes_), likelihood)
+            return proba, np.full(len(rows), "", dtype=object)
+        acts = implied_stances(rows)
+        return _weigh_acts(proba, acts, list(self.classes_), likelihood), acts
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
@@ -1031,9 +1035,9 @@ def _explain(model: StanceModel, text: str, target: str, holder: str | None, top
     names = features.get_feature_names_out()
     coefs = np.mean([c.estimator.coef_ for c in clf.calibrated_classifiers_], axis=0)
     classes = list(clf.classes_)
-    words = pipeline.predict_proba(rows)[0]
-    proba = model._proba(rows)[0]
-    act = str(implied_stances(rows)[0]) if model.act_likelihood_ is not None else ""
+    words = pipeline.predict_proba(rows)
+    weighed, acts = model._weighed(words, rows)
+    proba, words, act = weighed[0], words[0], str(acts[0])
     label = classes[int(np.argmax(proba))]
     k = classes.index(label)
     if hasattr(x, "indices"):
