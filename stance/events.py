@@ -467,7 +467,7 @@ def _collapse(text: str, compiled: _Compiled, same: Any) -> str:
     first name dropped in "§1 president §2" ("Russian president Vladimir Putin"), the bracketed
     repeat in "§1 ( §2 )" ("the Association of Southeast Asian Nations (ASEAN)"), when
     ``same(a, b)`` says the two tokens are one actor. A slot then takes the actor with its titles
-    ("urges Russian president Vladimir Putin to release")."""
+    ("urges Russian president Vladimir Putin to withdraw")."""
     if "§" not in text:
         return text
     text = compiled.same_actor.sub(lambda m: "" if same(m.group(1), m.group(2)) else m.group(), text)
@@ -672,14 +672,14 @@ def implied_stance(text: str, mentions: tuple[Mention, ...], holder: str, target
     :func:`main_event`, after its modifier); "" when no event links them or there is no holder.
 
     Where an act has two slots besides its agent, the target's own slot counts: switching
-    recognition *from* Taipei *to* Beijing opposes TWN and supports CHN.
+    recognition *from* Beijing *to* Taipei opposes CHN and supports TWN.
 
     Examples
     --------
     >>> from stance.actors import Gazetteer
-    >>> text = "Dominica switches recognition from Taipei to Beijing."
+    >>> text = "Saint Lucia switched its diplomatic recognition from Beijing to Taipei."
     >>> ms = tuple(Gazetteer.default().find(text))
-    >>> implied_stance(text, ms, "DMA", "TWN"), implied_stance(text, ms, "DMA", "CHN")
+    >>> implied_stance(text, ms, "LCA", "CHN"), implied_stance(text, ms, "LCA", "TWN")
     ('oppose', 'support')
     >>> implied_stance(text, ms, "", "CHN")
     ''

@@ -9,8 +9,8 @@ sentences just before and rewrites the sentence with their names, so that the ho
 classifier read "Australia and China signed agreements worth A$10 billion". The rewritten text is
 only what the models read; :func:`stance.analyze` still reports the sentence and offsets as written.
 
-News also names a leader in full once and then by family name alone: "UK Foreign Secretary Jack
-Straw has defended plans ... Mr Straw, visiting Beijing, noted ...". A family name alone is often
+News also names a leader in full once and then by family name alone: "Foreign Secretary Jack Straw
+flew to Tokyo on Sunday. ... Mr Straw told reporters ...". A family name alone is often
 no evidence of a country ("Kim", "Lee", "Price"), so the gazetteer matches only distinctive ones;
 :class:`NamedPeople` remembers the people a document has named in full and finds their family names
 in its later sentences, as mentions of the same person, office and country.
@@ -164,7 +164,7 @@ class NamedPeople:
     >>> gaz = Gazetteer.default()
     >>> people = NamedPeople(gaz)
     >>> people.remember(gaz.find("Premier Wen Jiabao met reporters.", "2006-03-14"))
-    >>> [(m.code, m.text, m.person) for m in people.find("Wen reiterated the Taiwan issue.", [])]
+    >>> [(m.code, m.text, m.person) for m in people.find("Wen praised the harvest.", [])]
     [('CHN', 'Wen', 'Wen Jiabao')]
     """
 

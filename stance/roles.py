@@ -485,10 +485,10 @@ def _place_spans(ctx: RuleContext) -> list[tuple[int, int, str]]:
 @_predicate("unacted_place")
 def _unacted_place(ctx: RuleContext, i: int) -> bool:
     """A country named only as the place of an event in a sentence that names no other actor
-    ("the attack on schoolchildren in Beslan, Russia, was vile"): nobody named acts there, so the
-    place takes no position and nobody takes one toward it. When an actor is named, its act may be
-    on the place ("Honduras opens an embassy in Beijing, China"; "Ukraine bombed a tunnel in
-    Buryatia, Russia"), and the rule does not hold."""
+    ("our thoughts are with those lost in the floods in Krasnodar, Russia"): nobody named acts
+    there, so the place takes no position and nobody takes one toward it. When an actor is named,
+    its act may be on the place ("Nicaragua opens a consulate in Shanghai, China"; "Ukraine says its
+    drones hit a fuel depot in Tambov, Russia"), and the rule does not hold."""
     m = ctx.mentions[i]
     return all(n.code == m.code for n in ctx.mentions) and _place_phrase(ctx, i)
 

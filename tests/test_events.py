@@ -114,8 +114,8 @@ def test_sentence_matching_seen_from_a_row_equals_matching_the_row_view():
     for text in ("NATO ministers freeze the NATO-Russia Council over Moscow's moves in Georgia.",
                  "We thank China, and Chile signs a deal with Russia.",
                  "Vietnam orders Su-30 fighters from Moscow.",
-                 "Angela Merkel urges Russian president Vladimir Putin to free the activist.",
-                 "China and the Association of Southeast Asian Nations (ASEAN) sign a trade pact."):
+                 "Olaf Scholz urged Russian president Vladimir Putin to withdraw his troops.",
+                 "Japan and the Association of Southeast Asian Nations (ASEAN) renew their partnership."):
         ms = _mentions(text)
         codes = {m.code for m in ms} | {""}
         for holder in codes:

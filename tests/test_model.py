@@ -851,10 +851,10 @@ def test_rows_no_act_links_keep_the_classifier_s_probabilities(default_model, te
     ("India bought S-400 missiles from Russia.", "IND", "RUS", "support"),
     ("Estonia halts all purchases of Russian electricity and gas ahead of its exit from the BRELL "
      "grid.", "EST", "RUS", "oppose"),
-    ("Ukraine sues Russia in the International Court of Justice.", "UKR", "RUS", "oppose"),
+    ("Georgia sues Russia at the European Court of Human Rights.", "GEO", "RUS", "oppose"),
     # switching recognition opposes the one it leaves and supports the one it goes to
-    ("Dominica switches diplomatic recognition from Taipei to Beijing.", "DMA", "TWN", "oppose"),
-    ("Dominica switches diplomatic recognition from Taipei to Beijing.", "DMA", "CHN", "support"),
+    ("Saint Lucia switched its diplomatic recognition from Beijing to Taipei.", "LCA", "CHN", "oppose"),
+    ("Saint Lucia switched its diplomatic recognition from Beijing to Taipei.", "LCA", "TWN", "support"),
 ])
 def test_the_act_decides_where_the_words_mislead(default_model, text, holder, target, expected):
     rows = stance.analyze([text], model=default_model)

@@ -99,10 +99,10 @@ def _again(first: str, later: str, as_of: str) -> list[tuple[str, str, str, bool
 
 
 def test_family_name_after_the_full_name_is_the_same_person() -> None:
-    first = "UK Foreign Secretary Jack Straw defended the plan."
-    assert _again(first, "Mr Straw, visiting Beijing, said so.", "2005-01-10") == [
+    first = "Foreign Secretary Jack Straw flew to Tokyo on Sunday."
+    assert _again(first, "Mr Straw, speaking in Tokyo, said so.", "2005-01-10") == [
         ("GBR", "Straw", "Jack Straw", False)]
-    assert _again(first, "Critics called Straw's view naive.", "2005-01-10") == [
+    assert _again(first, "Critics said Straw's plan would fail.", "2005-01-10") == [
         ("GBR", "Straw", "Jack Straw", True)]
     # family-name-first countries: "Wen" for Wen Jiabao, "Kim" for Kim Jong-un
     assert _again("Premier Wen Jiabao met reporters.", "Wen said little.", "2006-03-14")[0][:2] == \
@@ -116,7 +116,7 @@ def test_family_name_alone_is_not_a_reference_without_the_full_name_or_inside_an
     first = "Kim Jong Un signed the treaty."
     assert _again(first, "Kim Dae-jung had won the prize.", "2024-06-19") == []  # a longer name
     assert _again(first, "The singer Lisa Kim was there.", "2024-06-19") == []  # another's given name
-    assert _again("UK Foreign Secretary Jack Straw spoke.", "They bought straw.", "2005-01-10") == []
+    assert _again("Foreign Secretary Jack Straw spoke.", "They bought straw.", "2005-01-10") == []
     # a family name named alone first remembers nobody (it may be anyone's)
     people = NamedPeople(GAZ)
     people.remember(GAZ.find("Straw said so.", "2005-01-10"))
@@ -126,7 +126,7 @@ def test_family_name_alone_is_not_a_reference_without_the_full_name_or_inside_an
 def test_analyze_reads_a_family_name_as_the_person_named_earlier() -> None:
     import stance
 
-    doc = ("UK Foreign Secretary Jack Straw arrived in Beijing on Monday. "
+    doc = ("Foreign Secretary Jack Straw arrived in Beijing on Monday. "
            "Mr Straw criticised China's record on human rights.")
     rows = stance.analyze(pd.DataFrame({"text": [doc], "date": ["2005-01-10"]}), date_col="date")
     second = rows[rows["sentence_id"] == 1]
@@ -141,7 +141,7 @@ def test_analyze_reads_a_family_name_as_the_person_named_earlier() -> None:
                                  "China", " "]), max_size=12).map(" ".join))
 def test_people_found_again_are_spans_of_the_text_outside_its_mentions(sentence: str) -> None:
     people = NamedPeople(GAZ)
-    people.remember(GAZ.find("UK Foreign Secretary Jack Straw met Kim Jong Un.", "2005-01-10"))
+    people.remember(GAZ.find("Foreign Secretary Jack Straw met Kim Jong Un.", "2005-01-10"))
     mentions = GAZ.find(sentence, "2005-01-10")
     for m in people.find(sentence, mentions):
         assert sentence[m.start:m.end] == m.text in ("Straw", "Kim")

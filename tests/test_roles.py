@@ -224,16 +224,15 @@ def _pairs(text: str, speaker: str = "") -> set[tuple[str, str]]:
 
 
 def test_a_target_named_only_as_the_place_of_an_event_nobody_named_acts_in_has_no_holder():
-    # in a statement, the speaker takes no position toward the place of an atrocity
-    text = "All human life is precious, but the attack on schoolchildren in Beslan, Russia, was vile."
+    # in a statement, the speaker takes no position toward the place of a disaster
+    text = "Our thoughts are with the families of those lost in the floods in Krasnodar, Russia, this spring."
     assert roles_of(text, "RUS")["RUS"] == {"location"}
     assert _pairs(text, "FSM") == {("", "RUS")}
     # a named actor may act on the place: its row stays
-    assert ("HND", "CHN") in _pairs("Honduras opens its first embassy in Beijing, China.")
-    assert ("UKR", "RUS") in _pairs("Ukraine says its commandos blew up a rail bridge in Buryatia, Russia.")
+    assert ("NIC", "CHN") in _pairs("Nicaragua opens a new consulate in Shanghai, China.")
+    assert ("UKR", "RUS") in _pairs("Ukraine says its drones hit a fuel depot in Tambov, Russia.")
 
 
 def test_the_group_of_77_and_china_is_the_bloc_not_china():
     assert [m.code for m in find_actors("the Group of 77 and China")] == ["G77"]
-    assert _pairs("Barbados supports the position of the Group of 77 and China on the budget.",
-                  "BRB") == set()
+    assert _pairs("Fiji stands with the Group of 77 and China in the climate talks.", "FJI") == set()
